@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := commissioning.app:create_app
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+GOVUK_STATIC := commissioning/static/govuk
+
+.PHONY: run test install demo lint
+
+run: demo
+	# Plain http on this machine only, so the session cookie may not insist on https here.
+	HEARTH_INSECURE_COOKIES=1 $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - wsgi:app
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m tests.run_all
+
+install: $(VENV)/.installed $(GOVUK_STATIC)/.installed
+
+demo: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# GOV.UK Frontend from npm, at the version govuk-frontend-jinja 4.1.0 ports (6.3.0).
+$(GOVUK_STATIC)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(GOVUK_STATIC)
+	mkdir -p $(GOVUK_STATIC)
+	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_STATIC)/
+	cp -r $(GOVUK_DIST)/assets $(GOVUK_STATIC)/assets
+	touch $@

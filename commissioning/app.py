@@ -1,0 +1,121 @@
+"""The application factory."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from commissioning import vocabulary
+from commissioning.auth.access import enforce_declared_access
+from commissioning.config import config_from_environment
+from commissioning.extensions import csrf, db, login_manager, migrate
+from commissioning.registry.queries import vacancy_is_confirmed
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ERROR_PAGES = {
+    400: ("Sorry, there is a problem with your request", "Go back, reload the page and try again."),
+    403: ("You do not have permission to see this page", "Sign in with an account that may."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(config_from_environment(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    _set_up_templates(app)
+    _set_up_extensions(app)
+    _register_blueprints(app)
+    _set_up_security(app)
+    _register_error_pages(app)
+    _register_commands(app)
+    return app
+
+
+def _set_up_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    app.jinja_env.globals.update(vocabulary=vocabulary, label=vocabulary.label)
+    app.jinja_env.tests["confirmed_vacancy"] = vacancy_is_confirmed
+
+
+def _set_up_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = "strong"
+    import commissioning.auth.users  # noqa: F401  (registers the user loader)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from commissioning.auth.views import auth
+    from commissioning.registry.views import registry
+
+    app.register_blueprint(auth)
+    app.register_blueprint(registry)
+
+
+def _set_up_security(app: Flask) -> None:
+    @app.before_request
+    def make_csp_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    app.before_request(enforce_declared_access)
+
+    @app.context_processor
+    def inject_nonce():
+        return {"cspNonce": g.get("csp_nonce", "")}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{g.get('csp_nonce', '')}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(status: int):
+        title, advice = ERROR_PAGES[status]
+        return render_template("error.html", title=title, advice=advice), status
+
+    for status in ERROR_PAGES:
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+    app.register_error_handler(CSRFError, lambda error: render_error(400))
+
+
+def _register_commands(app: Flask) -> None:
+    from commissioning.cli import demo_cli, registry_cli
+
+    app.cli.add_command(registry_cli)
+    app.cli.add_command(demo_cli)

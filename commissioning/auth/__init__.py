@@ -1,0 +1,1 @@
+"""Sign-in and the declaration of who may use each route."""

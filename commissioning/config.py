@@ -1,0 +1,40 @@
+"""Configuration from the environment, with embedded defaults for a laptop."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Use the psycopg 3 driver for the postgres:// and postgresql:// URLs hosts hand out."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+def config_from_environment(instance_path: Path) -> dict:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    default_database = f"sqlite:///{instance_path / 'hearth.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(os.environ.get("DATABASE_URL", default_database)),
+        "SESSION_COOKIE_SECURE": os.environ.get("HEARTH_INSECURE_COOKIES") != "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("HEARTH_INSECURE_COOKIES") != "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "HOMES_PER_PAGE": 50,
+    }

@@ -1,0 +1,143 @@
+"""Demo data: SYNTHETIC, deterministic from a seed, layered on the real register.
+
+Every row written here is marked is_synthetic. Real register fields are never touched, and a
+home whose provider has entered its own details keeps them: the demo fills only what is empty
+or was itself synthetic.
+"""
+
+import os
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from commissioning.extensions import db
+from commissioning.models import (
+    Consortium,
+    Fee,
+    Home,
+    LocalAuthority,
+    Provider,
+    Region,
+    Resident,
+    StatementOfPurpose,
+    User,
+    VacancyUpdate,
+)
+from matching.synthetic import profile_homes
+
+DEMO_CONSORTIUM = "North West Placements Consortium (demo)"
+DEMO_REGION = "North West"
+DEMO_LA = "Manchester"
+# Demo only, documented in README.md; override with HEARTH_DEMO_PASSWORD.
+DEMO_PASSWORD = os.environ.get("HEARTH_DEMO_PASSWORD", "hearth-demo-only")
+DEMO_DOMAIN = "demo.hearth.example"
+
+
+def seed(seed: int) -> None:
+    consortium = _seed_consortium()
+    _seed_users(consortium)
+    _seed_home_profiles(seed)
+
+
+def _seed_consortium() -> Consortium:
+    consortium = db.session.scalar(select(Consortium).where(Consortium.name == DEMO_CONSORTIUM))
+    if consortium is None:
+        members = db.session.scalars(
+            select(LocalAuthority).join(Region).where(Region.name == DEMO_REGION)
+        ).all()
+        consortium = Consortium(name=DEMO_CONSORTIUM, members=list(members))
+        db.session.add(consortium)
+    return consortium
+
+
+def _largest_provider_in(consortium: Consortium) -> Provider:
+    member_codes = [la.code for la in consortium.members]
+    return db.session.scalars(
+        select(Provider)
+        .join(Home)
+        .where(Home.la_code.in_(member_codes), Home.registration_status != "closed")
+        .group_by(Provider.id)
+        .order_by(func.count(Home.urn).desc(), Provider.name)
+        .limit(1)
+    ).one()
+
+
+def _seed_users(consortium: Consortium) -> None:
+    manchester = db.session.scalar(select(LocalAuthority).where(LocalAuthority.name == DEMO_LA))
+    accounts = {
+        "commissioner": {"la_code": manchester.code, "consortium": consortium},
+        "provider": {"provider": _largest_provider_in(consortium)},
+        "analyst": {"la_code": manchester.code, "consortium": consortium},
+        "admin": {},
+    }
+    for role, scope in accounts.items():
+        email = f"{role}@{DEMO_DOMAIN}"
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            user = User(email=email, role=role, **scope)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+
+
+def _seed_home_profiles(seed: int) -> None:
+    """Replace synthetic profiles of open homes; leave provider-entered ones alone."""
+    models = (StatementOfPurpose, Fee, Resident, VacancyUpdate)
+    for model in models:
+        db.session.execute(delete(model).where(model.is_synthetic.is_(True)))
+    # What is left is the providers' own: their homes keep it.
+    kept = {model: set(db.session.scalars(select(model.home_urn))) for model in models}
+    homes = db.session.scalars(
+        select(Home).where(Home.registration_status != "closed").order_by(Home.urn)
+    ).all()
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    for home, profile in zip(homes, profile_homes(homes, seed), strict=True):
+        if home.urn not in kept[StatementOfPurpose]:
+            db.session.add(_statement_of_purpose(home, profile, rng))
+        if home.urn not in kept[Fee]:
+            db.session.add(
+                Fee(home_urn=home.urn, weekly_fee=round(profile.weekly_fee), is_synthetic=True)
+            )
+        if home.urn not in kept[Resident]:
+            db.session.add_all(_residents(home, profile))
+        if home.urn not in kept[VacancyUpdate]:
+            # Some are older than 7 days, so "vacancy not confirmed" shows in the demo.
+            recorded_at = now - timedelta(hours=rng.randint(1, 14 * 24))
+            db.session.add(
+                VacancyUpdate(
+                    home_urn=home.urn,
+                    vacancies=profile.vacancies,
+                    recorded_at=recorded_at,
+                    is_synthetic=True,
+                )
+            )
+            home.vacancies = profile.vacancies
+            home.vacancies_updated_at = recorded_at
+
+
+def _statement_of_purpose(home: Home, profile, rng: random.Random) -> StatementOfPurpose:
+    return StatementOfPurpose(
+        home_urn=home.urn,
+        min_age=profile.min_age,
+        max_age=profile.max_age,
+        sexes=sorted(profile.sexes),
+        needs=sorted(profile.needs),
+        solo_only=profile.solo_only,
+        accepts_emergencies=rng.random() < 0.3,
+        has_pets=profile.has_pets,
+        is_synthetic=True,
+    )
+
+
+def _residents(home: Home, profile) -> list[Resident]:
+    return [
+        Resident(
+            home_urn=home.urn,
+            age=resident.age,
+            sex=resident.sex,
+            risks_to_self=sorted(resident.risks_to_self),
+            risks_to_others=sorted(resident.risks_to_others),
+            is_synthetic=True,
+        )
+        for resident in profile.residents
+    ]

@@ -1,0 +1,1 @@
+"""The national register of children's homes: loading it, and browsing it."""
