@@ -1,0 +1,59 @@
+"""Hearth's optimiser: feasibility, group impact, scoring, single search and batch proposals.
+
+Pure Python + numpy + OR-Tools: plain dataclasses in (matching.model), plain dataclasses out.
+"""
+
+from matching.batch import solve
+from matching.feasibility import REASON_TEXT, HomeTable
+from matching.greedy import greedy
+from matching.instance_json import (
+    InstanceError,
+    dump_instance,
+    load_instance,
+    result_to_dict,
+    weights_with_overrides,
+)
+from matching.model import (
+    Assignment,
+    Avoid,
+    Home,
+    ImpactPoints,
+    Instance,
+    Referral,
+    Resident,
+    Result,
+    RuleBreak,
+    SearchResult,
+    Unplaced,
+    Weights,
+    vocab,
+)
+from matching.search import search
+from matching.validate import validate
+
+__all__ = [
+    "REASON_TEXT",
+    "Assignment",
+    "Avoid",
+    "Home",
+    "HomeTable",
+    "ImpactPoints",
+    "Instance",
+    "InstanceError",
+    "Referral",
+    "Resident",
+    "Result",
+    "RuleBreak",
+    "SearchResult",
+    "Unplaced",
+    "Weights",
+    "dump_instance",
+    "greedy",
+    "load_instance",
+    "result_to_dict",
+    "search",
+    "solve",
+    "validate",
+    "vocab",
+    "weights_with_overrides",
+]

@@ -1,0 +1,329 @@
+"""Plain data in and out of the optimiser.
+
+Every class here is a frozen dataclass with no behaviour beyond small derived properties, so the
+web app can build them from its own records and read results without importing anything else.
+Vocabulary tokens are the ones DESIGN.md fixes for forms, database and JSON alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+SCHEMA = "hearth-matching/1"
+
+# "More than 20 miles" is the distance statistic the DfE and NAO report (20 miles = 32.19 km).
+TWENTY_MILES_KM = 32.19
+
+
+class vocab:  # noqa: N801 - a namespace of token tuples, read as vocab.NEEDS
+    """The tokens shared by forms, database and the hearth-matching/1 JSON (DESIGN.md)."""
+
+    # The six risks to the child and five risks to others of the placements data standard v2.
+    RISKS_TO_SELF = (
+        "self_harm",
+        "sexual_exploitation",
+        "criminal_exploitation",
+        "drugs_alcohol",
+        "eating_disorder",
+        "going_missing",
+    )
+    RISKS_TO_OTHERS = (
+        "physical_harm",
+        "sexual_harm",
+        "fire_setting",
+        "harm_to_animals",
+        "criminal_exploitation",
+    )
+    NEEDS = (
+        "emotional_behavioural",
+        "learning_disability",
+        "physical_disability",
+        "autism",
+        "mental_health",
+        "sexualised_behaviour",
+        "substance_misuse",
+        "therapeutic",
+    )
+    LIVING_ALONGSIDE = ("solo", "with_others", "older_only", "younger_only", "no_preference")
+    PETS = ("must", "can", "no", "unknown")
+    NEEDED_BY = ("today", "lt5days", "gt5days")
+    HOME_TYPES = ("childrens_home", "secure_childrens_home")
+    OFSTED_GRADES = ("outstanding", "good", "requires_improvement", "inadequate", "none")
+    SEXES = ("F", "M")
+    REGISTRATION_STATUSES = ("active", "suspended")
+
+
+Sex = Literal["F", "M"]
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A child already living in a home, anonymised: age, sex and risk flags only."""
+
+    age: int
+    sex: Sex
+    risks_to_self: frozenset[str] = frozenset()
+    risks_to_others: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Home:
+    """A children's home with its statement of purpose, fee, vacancies and current group."""
+
+    id: str  # Ofsted URN
+    lat: float
+    lon: float
+    la_code: str
+    type: str
+    vacancies: int
+    places: int
+    min_age: int
+    max_age: int
+    sexes: frozenset[str]
+    needs: frozenset[str]
+    solo_only: bool
+    has_pets: bool
+    weekly_fee: float  # per bed per week, in pounds
+    ofsted_grade: str
+    residents: tuple[Resident, ...] = ()
+    registration_status: str = "active"
+    short_break_only: bool = False
+
+    @property
+    def is_secure(self) -> bool:
+        return self.type == "secure_childrens_home"
+
+
+@dataclass(frozen=True)
+class Avoid:
+    """A place the child must be kept away from (e.g. where they were exploited)."""
+
+    lat: float
+    lon: float
+    radius_km: float
+
+
+@dataclass(frozen=True)
+class Referral:
+    """One child to place: the placements data standard v2 plus the fields matching needs."""
+
+    id: str
+    placing_la_code: str
+    lat: float  # family home (postcode sector centroid)
+    lon: float
+    age: int
+    sex: Sex
+    needs: frozenset[str] = frozenset()
+    risks_to_self: frozenset[str] = frozenset()
+    risks_to_others: frozenset[str] = frozenset()
+    living_alongside: str = "no_preference"
+    pets: str = "unknown"
+    secure_order: bool = False
+    sibling_group: str | None = None
+    needed_by: str = "gt5days"
+    max_distance_km: float | None = None
+    avoid: tuple[Avoid, ...] = ()
+    school_lat: float | None = None
+    school_lon: float | None = None
+    keep_school: bool = False
+    # Inadequate homes are excluded unless a commissioner overrides with a recorded reason.
+    inadequate_override_reason: str | None = None
+
+    @property
+    def wants_solo(self) -> bool:
+        return self.living_alongside == "solo"
+
+    @property
+    def allows_inadequate(self) -> bool:
+        return bool(self.inadequate_override_reason and self.inadequate_override_reason.strip())
+
+    @property
+    def school_continues(self) -> bool:
+        return self.keep_school and self.school_lat is not None and self.school_lon is not None
+
+
+def _frozen(mapping: dict[str, float]) -> MappingProxyType:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class ImpactPoints:
+    """Group-impact points between two children; see README "Group impact" for the reasoning."""
+
+    # Children more than this many years apart score per extra year (peer groups of very
+    # different ages are harder to care for together).
+    age_gap_free_years: int = 3
+    per_year_beyond: float = 1.0
+    # Points a child posing this risk to others brings against each other child in the home.
+    posing: MappingProxyType = field(
+        default_factory=lambda: _frozen(
+            {
+                "physical_harm": 2.0,
+                "sexual_harm": 3.0,
+                "fire_setting": 1.0,
+                "harm_to_animals": 0.0,
+                "criminal_exploitation": 3.0,
+            }
+        )
+    )
+    # Extra points when one child poses a risk that the other child is specifically exposed to.
+    # (Sexual or criminal exploitation against sexual harm or criminal exploitation is a hard
+    # exclusion, not a score: see feasibility.)
+    exposure: MappingProxyType = field(
+        default_factory=lambda: _frozen(
+            {
+                "criminal_exploitation>drugs_alcohol": 2.0,
+                "criminal_exploitation>going_missing": 2.0,
+                "physical_harm>self_harm": 1.0,
+            }
+        )
+    )
+    # Points when both children share a risk that spreads within a peer group.
+    shared: MappingProxyType = field(
+        default_factory=lambda: _frozen(
+            {
+                "going_missing": 2.0,
+                "drugs_alcohol": 2.0,
+                "self_harm": 1.0,
+                "eating_disorder": 1.0,
+                "criminal_exploitation": 1.0,
+                "sexual_exploitation": 1.0,
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Score points per unit of each term; one point is worth about £1 of weekly fee."""
+
+    per_pound: float = 1.0
+    per_km_family: float = 10.0
+    per_km_school: float = 10.0
+    over_20_miles: float = 500.0
+    out_of_area: float = 250.0
+    at_a_distance: float = 750.0
+    per_impact_point: float = 150.0
+    grade: MappingProxyType = field(
+        default_factory=lambda: _frozen(
+            {
+                "outstanding": 0.0,
+                "good": 150.0,
+                "requires_improvement": 400.0,
+                "none": 300.0,
+                "inadequate": 1500.0,
+            }
+        )
+    )
+    impact: ImpactPoints = field(default_factory=ImpactPoints)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A batch problem: homes, referrals, LA adjacency and weights (schema hearth-matching/1)."""
+
+    homes: tuple[Home, ...]
+    referrals: tuple[Referral, ...]
+    adjacency: MappingProxyType  # la_code -> frozenset of neighbouring la_codes
+    weights: Weights = field(default_factory=Weights)
+
+
+@dataclass(frozen=True)
+class ImpactItem:
+    """One reason for group-impact points between the child and another child."""
+
+    other: str  # "resident 2 of home X" or "referral R12"
+    points: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScoreBreakdown:
+    """Every term of a placement's score; total = sum of the weighted terms."""
+
+    distance_km: float
+    school_distance_km: float | None
+    over_20_miles: bool
+    out_of_area: bool
+    at_a_distance: bool
+    weekly_cost: float
+    group_impact: float
+    ofsted_grade: str
+    terms: MappingProxyType  # term name -> weighted points
+    impact_items: tuple[ImpactItem, ...]
+
+    @property
+    def total(self) -> float:
+        return float(sum(self.terms.values()))
+
+
+@dataclass(frozen=True)
+class RankedHome:
+    home_id: str
+    score: float
+    breakdown: ScoreBreakdown
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One child against every home: feasible homes ranked best first, the rest with reasons."""
+
+    referral_id: str
+    ranked: tuple[RankedHome, ...]
+    excluded: MappingProxyType  # home_id -> tuple of reason codes (all that apply)
+    exclusion_counts: MappingProxyType  # primary reason code -> number of homes
+    seconds: float
+
+    def why_not(self, home_id: str) -> tuple[str, ...]:
+        """Reason codes for an excluded home, or () if the home is feasible."""
+        return self.excluded.get(home_id, ())
+
+
+@dataclass(frozen=True)
+class Assignment:
+    referral: str
+    home: str
+    distance_km: float
+    out_of_area: bool
+    at_a_distance: bool
+    over_20_miles: bool
+    weekly_cost: float
+    group_impact: float
+    score: float
+    breakdown: ScoreBreakdown
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    referral: str
+    reason: str  # "no_feasible_home" | "lost_to_competition"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A batch proposal.  objective and lower_bound are in score points (the second key of the
+    lexicographic objective); placed and max_placeable are the first key."""
+
+    status: str
+    method: str  # "cp-sat", "warm-start" or "greedy"
+    seconds: float
+    objective: float
+    lower_bound: float | None  # None for the greedy baseline, which proves nothing
+    gap: float | None
+    placed: int
+    max_placeable: int | None  # proven upper bound on children placed; None for greedy
+    assignments: tuple[Assignment, ...]
+    unplaced: tuple[Unplaced, ...]
+    exclusion_counts: MappingProxyType  # referral id -> {reason code: number of homes}
+    seed: int | None = None
+    solver_bound: float | None = None
+
+
+@dataclass(frozen=True)
+class RuleBreak:
+    rule: str
+    referral: str | None
+    home: str | None
+    detail: str

@@ -1,0 +1,138 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from matching.feasibility import HomeTable
+from matching.impact import impact_against_residents, impact_items
+from matching.model import ImpactPoints, Weights
+from matching.search import search
+
+POINTS = ImpactPoints()
+
+
+def test_empty_home_has_no_impact(build):
+    table = HomeTable.from_homes([build.home()])
+    kid = build.child(risks_to_others=frozenset({"physical_harm"}))
+    assert impact_against_residents(kid, table, POINTS).tolist() == [0.0]
+
+
+def test_every_point_is_explained(build):
+    kid = build.child(
+        age=16,
+        risks_to_self=frozenset({"going_missing", "drugs_alcohol"}),
+        risks_to_others=frozenset({"fire_setting"}),
+    )
+    other = build.resident(
+        age=10,
+        risks_to_self=["going_missing"],
+        risks_to_others=["criminal_exploitation"],
+    )
+    items = impact_items(kid, other, "resident 1", POINTS)
+    by_reason = {item.reason: item.points for item in items}
+    assert by_reason == {
+        "6 years apart (free band 3)": 3.0,  # 3 years beyond the free band, 1 point each
+        "child poses fire_setting to others": 1.0,
+        "resident 1 poses criminal_exploitation to others": 3.0,
+        "resident 1 poses criminal_exploitation; child is at risk of drugs_alcohol": 2.0,
+        "resident 1 poses criminal_exploitation; child is at risk of going_missing": 2.0,
+        "both at risk of going_missing": 2.0,
+    }
+
+
+def test_children_close_in_age_without_flags_score_zero(build):
+    assert impact_items(build.child(age=14), build.resident(age=12), "r", POINTS) == []
+
+
+def test_impact_weights_are_tunable(build):
+    gentle = dataclasses.replace(POINTS, age_gap_free_years=10)
+    assert impact_items(build.child(age=16), build.resident(age=10), "r", gentle) == []
+
+
+def test_vectorised_impact_agrees_with_the_explained_items(build):
+    rng = np.random.default_rng(3)
+    from matching.model import vocab
+
+    def flags(vocabulary):
+        return [t for t in vocabulary if rng.random() < 0.3]
+
+    homes = [
+        build.home(
+            f"H{i}",
+            residents=tuple(
+                build.resident(
+                    age=int(rng.integers(8, 18)),
+                    risks_to_self=flags(vocab.RISKS_TO_SELF),
+                    risks_to_others=flags(vocab.RISKS_TO_OTHERS),
+                )
+                for _ in range(int(rng.integers(0, 4)))
+            ),
+        )
+        for i in range(30)
+    ]
+    table = HomeTable.from_homes(homes)
+    for _ in range(10):
+        kid = build.child(
+            age=int(rng.integers(8, 18)),
+            risks_to_self=frozenset(flags(vocab.RISKS_TO_SELF)),
+            risks_to_others=frozenset(flags(vocab.RISKS_TO_OTHERS)),
+        )
+        explained = [
+            sum(item.points for r in h.residents for item in impact_items(kid, r, "r", POINTS))
+            for h in homes
+        ]
+        np.testing.assert_allclose(impact_against_residents(kid, table, POINTS), explained)
+
+
+def test_search_ranks_feasible_homes_and_explains_the_rest(build):
+    cheap_far = build.home("far", weekly_fee=4000.0, lat=51.5, lon=-0.12, la_code=build.LA_FAR)
+    near = build.home("near", weekly_fee=5000.0)
+    next_door = build.home("next", weekly_fee=5000.0, lat=53.41, la_code=build.LA_NEXT)
+    full = build.home("full", vacancies=0)
+    result = search(build.child(), [cheap_far, near, next_door, full], build.adjacency)
+    assert [r.home_id for r in result.ranked] == ["near", "next", "far"]
+    assert result.why_not("full") == ("no_vacancy",)
+    assert result.why_not("near") == ()
+    assert dict(result.exclusion_counts) == {"no_vacancy": 1}
+    near_b, next_b, far_b = (r.breakdown for r in result.ranked)
+    assert (near_b.out_of_area, near_b.at_a_distance, near_b.over_20_miles) == (False,) * 3
+    assert (next_b.out_of_area, next_b.at_a_distance) == (True, False)
+    assert (far_b.out_of_area, far_b.at_a_distance, far_b.over_20_miles) == (True,) * 3
+    assert far_b.distance_km == pytest.approx(262.0, abs=2.0)
+
+
+def test_breakdown_terms_add_up_to_the_score(build):
+    weights = Weights()
+    occupied = build.home("H", lat=53.6, la_code=build.LA_NEXT, residents=(build.resident(age=9),))
+    kid = build.child(keep_school=True, school_lat=53.5, school_lon=-2.24)
+    ranked = search(kid, [occupied], build.adjacency, weights).ranked[0]
+    terms = ranked.breakdown.terms
+    assert ranked.score == pytest.approx(sum(terms.values()))
+    assert terms["weekly_cost"] == 5000.0
+    assert terms["group_impact"] == 2 * weights.per_impact_point  # 5 years apart
+    assert terms["out_of_area"] == weights.out_of_area
+    assert terms["at_a_distance"] == 0.0
+    assert terms["distance_from_school"] == pytest.approx(
+        weights.per_km_school * ranked.breakdown.school_distance_km
+    )
+    assert [item.points for item in ranked.breakdown.impact_items] == [2.0]
+
+
+def test_weights_change_the_ranking(build):
+    outstanding_far = build.home("A", ofsted_grade="outstanding", lat=53.80)
+    requires_improvement_near = build.home("B", ofsted_grade="requires_improvement")
+    homes = [outstanding_far, requires_improvement_near]
+    default = search(build.child(), homes, build.adjacency)
+    grade_driven = search(
+        build.child(),
+        homes,
+        build.adjacency,
+        dataclasses.replace(Weights(), per_km_family=0.0, over_20_miles=0.0),
+    )
+    assert [r.home_id for r in default.ranked] == ["B", "A"]
+    assert [r.home_id for r in grade_driven.ranked] == ["A", "B"]
+
+
+def test_solo_child_pays_for_the_whole_home(build):
+    result = search(build.child(living_alongside="solo"), [build.home(places=3)], build.adjacency)
+    assert result.ranked[0].breakdown.weekly_cost == 15000.0
