@@ -5,7 +5,7 @@ export FLASK_APP := commissioning.app:create_app
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := commissioning/static/govuk
 
-.PHONY: run test install demo lint
+.PHONY: run test install demo
 
 run: demo
 	# Plain http on this machine only, so the session cookie may not insist on https here.
@@ -36,4 +36,6 @@ $(GOVUK_STATIC)/.installed: package.json package-lock.json
 	mkdir -p $(GOVUK_STATIC)
 	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_STATIC)/
 	cp -r $(GOVUK_DIST)/assets $(GOVUK_STATIC)/assets
+	# The stylesheet looks for its fonts and images at /assets/; the app serves them here.
+	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' $(GOVUK_STATIC)/govuk-frontend.min.css
 	touch $@

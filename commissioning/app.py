@@ -11,15 +11,20 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from commissioning import vocabulary
 from commissioning.auth.access import enforce_declared_access
 from commissioning.config import config_from_environment
-from commissioning.extensions import csrf, db, login_manager, migrate
+from commissioning.extensions import csrf, db, limiter, login_manager, migrate
 from commissioning.registry.queries import vacancy_is_confirmed
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Pages may widen style-src by setting g.csp_style_src (the plotly dashboards do, for plotly.js's
+# injected stylesheet: sufficiency.views); every other page keeps it strict.
+STRICT_STYLE_SRC = "'self'"
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back, reload the page and try again."),
     403: ("You do not have permission to see this page", "Sign in with an account that may."),
     404: ("Page not found", "If you typed the web address, check it is correct."),
+    429: ("Too many attempts", "Wait 15 minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
 }
 
@@ -56,6 +61,7 @@ def _set_up_templates(app: Flask) -> None:
     WTFormsHelpers(app)
     app.jinja_env.globals.update(vocabulary=vocabulary, label=vocabulary.label)
     app.jinja_env.tests["confirmed_vacancy"] = vacancy_is_confirmed
+    app.jinja_env.filters["labels"] = vocabulary.labels
 
 
 def _set_up_extensions(app: Flask) -> None:
@@ -64,18 +70,25 @@ def _set_up_extensions(app: Flask) -> None:
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"
     import commissioning.auth.users  # noqa: F401  (registers the user loader)
+    import sufficiency.models  # noqa: F401  (its tables, for migrations and `flask db check`)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from commissioning.admin.views import admin
     from commissioning.auth.views import auth
+    from commissioning.batches.views import batches
+    from commissioning.providers.views import providers
+    from commissioning.referrals.views import referrals
     from commissioning.registry.views import registry
+    from sufficiency.views import sufficiency
 
-    app.register_blueprint(auth)
-    app.register_blueprint(registry)
+    for blueprint in (auth, registry, referrals, batches, providers, admin, sufficiency):
+        app.register_blueprint(blueprint)
 
 
 def _set_up_security(app: Flask) -> None:
@@ -94,7 +107,8 @@ def _set_up_security(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{g.get('csp_nonce', '')}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            f"style-src {g.get('csp_style_src', STRICT_STYLE_SRC)}; img-src 'self' data:; "
+            "font-src 'self'; "
             "connect-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'"
         )

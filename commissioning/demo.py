@@ -9,6 +9,7 @@ import os
 import random
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import delete, func, select
 
 from commissioning.extensions import db
@@ -17,14 +18,22 @@ from commissioning.models import (
     Fee,
     Home,
     LocalAuthority,
+    PostcodeArea,
     Provider,
+    Referral,
+    ReferralStatusChange,
     Region,
     Resident,
+    SiblingGroup,
     StatementOfPurpose,
     User,
     VacancyUpdate,
 )
+from commissioning.referrals.forms import SECTIONS
+from commissioning.referrals.services import REFERENCE_ALPHABET
+from matching import synthetic
 from matching.synthetic import profile_homes
+from sufficiency.demo import seed_placements_snapshot
 
 DEMO_CONSORTIUM = "North West Placements Consortium (demo)"
 DEMO_REGION = "North West"
@@ -38,6 +47,8 @@ def seed(seed: int) -> None:
     consortium = _seed_consortium()
     _seed_users(consortium)
     _seed_home_profiles(seed)
+    _seed_referrals(consortium, seed)
+    seed_placements_snapshot(seed)
 
 
 def _seed_consortium() -> Consortium:
@@ -66,7 +77,11 @@ def _largest_provider_in(consortium: Consortium) -> Provider:
 def _seed_users(consortium: Consortium) -> None:
     manchester = db.session.scalar(select(LocalAuthority).where(LocalAuthority.name == DEMO_LA))
     accounts = {
-        "commissioner": {"la_code": manchester.code, "consortium": consortium},
+        "commissioner": {
+            "la_code": manchester.code,
+            "consortium": consortium,
+            "consortium_lead": True,
+        },
         "provider": {"provider": _largest_provider_in(consortium)},
         "analyst": {"la_code": manchester.code, "consortium": consortium},
         "admin": {},
@@ -92,6 +107,7 @@ def _seed_home_profiles(seed: int) -> None:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     for home, profile in zip(homes, profile_homes(homes, seed), strict=True):
+        home.version += 1  # its profile is about to change: cached copies must reload
         if home.urn not in kept[StatementOfPurpose]:
             db.session.add(_statement_of_purpose(home, profile, rng))
         if home.urn not in kept[Fee]:
@@ -141,3 +157,79 @@ def _residents(home: Home, profile) -> list[Resident]:
         )
         for resident in profile.residents
     ]
+
+
+# The consortium's waiting list: open referrals competing for its beds (issue 7's batch).
+DEMO_REFERRALS = 150
+
+
+def _seed_referrals(consortium: Consortium, seed: int) -> None:
+    """SYNTHETIC open referrals from the consortium's authorities, ready to search; seeded
+    once, so referrals commissioners have worked on are never replaced."""
+    if db.session.scalar(select(func.count()).select_from(Referral)):
+        return
+    commissioner = db.session.scalar(select(User).where(User.role == "commissioner"))
+    rng = random.Random(seed)
+    nearest = _nearest_sector_finder()
+    groups: dict[str, SiblingGroup] = {}
+    for child in synthetic.referrals(DEMO_REFERRALS, consortium.members, seed):
+        referral = _demo_referral(child, nearest, rng, commissioner)
+        if child.sibling_group:
+            group = groups.setdefault(
+                child.sibling_group, SiblingGroup(reference=_demo_reference("S", rng))
+            )
+            referral.sibling_group = group
+        db.session.add(referral)
+
+
+def _demo_reference(prefix: str, rng: random.Random) -> str:
+    return prefix + "-" + "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _nearest_sector_finder():
+    sectors = db.session.execute(
+        select(PostcodeArea.code, PostcodeArea.lat, PostcodeArea.lon).where(
+            PostcodeArea.kind == "sector"
+        )
+    ).all()
+    codes = [row.code for row in sectors]
+    points = np.array([(row.lat, row.lon) for row in sectors])
+
+    def nearest(lat: float, lon: float) -> str:
+        # Degrees of longitude are ~0.6 of latitude's in England: close enough to pick a sector.
+        offsets = (points - (lat, lon)) * (1.0, 0.6)
+        return codes[int(np.argmin((offsets**2).sum(axis=1)))]
+
+    return nearest
+
+
+def _demo_referral(child, nearest, rng: random.Random, commissioner: User) -> Referral:
+    school = nearest(child.school_lat, child.school_lon) if child.school_lat else None
+    return Referral(
+        reference=_demo_reference("R", rng),
+        status="ready",
+        placing_la_code=child.placing_la_code,
+        consortium_id=commissioner.consortium_id,
+        created_by=commissioner,
+        needed_by=child.needed_by,
+        age=child.age,
+        sex=child.sex,
+        needs=sorted(child.needs),
+        risks_to_self=sorted(child.risks_to_self),
+        risks_to_others=sorted(child.risks_to_others),
+        living_alongside=child.living_alongside,
+        pets=child.pets,
+        secure_order=child.secure_order,
+        communication_needs=[],
+        family_sector=nearest(child.lat, child.lon),
+        school_sector=school,
+        keep_school=bool(school and child.keep_school),
+        max_distance_km=round(child.max_distance_km) if child.max_distance_km else None,
+        avoid=[
+            {"sector": nearest(a.lat, a.lon), "radius_km": round(a.radius_km)} for a in child.avoid
+        ],
+        sections_done=list(SECTIONS),
+        history=[
+            ReferralStatusChange(status="ready", by=commissioner, note="Synthetic demo referral")
+        ],
+    )

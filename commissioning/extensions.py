@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +28,11 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+
+
+def sign_in_attempt_key() -> str:
+    """Failed sign-ins are counted per address and email, so one account cannot be guessed at
+    from one place, while colleagues behind one office address do not lock each other out."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}|{email}"

@@ -141,7 +141,10 @@ class Home(db.Model):
         back_populates="home", cascade="all, delete-orphan", order_by="Resident.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE says "WHERE version = <the version read>", and edits
+    # set the next version themselves (providers.services), so the second of two
+    # concurrent edits matches no row and is refused instead of silently overwriting.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (Index("ix_home_status_la", "registration_status", "la_code"),)
 
     @property
@@ -212,6 +215,8 @@ class User(UserMixin, db.Model):
     consortium_id: Mapped[int | None] = mapped_column(ForeignKey("consortium.id"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A commissioner who may optimise the whole consortium's waiting list at once.
+    consortium_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     local_authority: Mapped[LocalAuthority | None] = relationship()
@@ -244,3 +249,166 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+
+
+class SiblingGroup(db.Model):
+    """Brothers and sisters to be placed together: one unit for matching."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    referrals: Mapped[list["Referral"]] = relationship(
+        back_populates="sibling_group", order_by="Referral.id"
+    )
+
+
+class Referral(db.Model):
+    """A child needing a home, per the placements data standard v2 and our extensions.
+
+    Pseudonymous: a random reference, age in years, postcode sectors (never full postcodes),
+    no names or dates of birth. Free-text fields carry a warning not to identify the child.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # draft | ready | offered | placed | withdrawn
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    placing_la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
+    consortium_id: Mapped[int | None] = mapped_column(ForeignKey("consortium.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    needed_by: Mapped[str | None] = mapped_column(String(8))  # today | lt5days | gt5days
+    age: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risks_to_self: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risks_to_others: Mapped[list[str]] = mapped_column(JSON, default=list)
+    living_alongside: Mapped[str | None] = mapped_column(String(16))
+    pets: Mapped[str | None] = mapped_column(String(8))  # must | can | no | unknown
+    secure_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    deprivation_of_liberty: Mapped[bool] = mapped_column(Boolean, default=False)
+    communication_needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    home_adaptation: Mapped[str | None] = mapped_column(String(300))
+    cultural_needs: Mapped[str | None] = mapped_column(String(300))
+    additional_support: Mapped[str | None] = mapped_column(String(300))
+    family_sector: Mapped[str | None] = mapped_column(String(8))
+    school_sector: Mapped[str | None] = mapped_column(String(8))
+    keep_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_distance_km: Mapped[int | None] = mapped_column(Integer)
+    # [{"sector": "M14 5", "radius_km": 5}]: places the child must be kept away from.
+    avoid: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    inadequate_override_reason: Mapped[str | None] = mapped_column(String(300))
+    # The sections of the referral form saved so far; all of them before it can be submitted.
+    sections_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sibling_group_id: Mapped[int | None] = mapped_column(ForeignKey("sibling_group.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    placing_la: Mapped[LocalAuthority] = relationship()
+    created_by: Mapped[User] = relationship()
+    sibling_group: Mapped[SiblingGroup | None] = relationship(back_populates="referrals")
+    offers: Mapped[list["Offer"]] = relationship(
+        back_populates="referral", order_by="Offer.id", cascade="all, delete-orphan"
+    )
+    history: Mapped[list["ReferralStatusChange"]] = relationship(
+        back_populates="referral", order_by="ReferralStatusChange.id", cascade="all, delete-orphan"
+    )
+    placement: Mapped["Placement | None"] = relationship(back_populates="referral")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReferralStatusChange(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    referral: Mapped[Referral] = relationship(back_populates="history")
+    by: Mapped[User | None] = relationship()
+
+
+class Offer(db.Model):
+    """A referral sent to one chosen home, and the home's answer with its own impact risk
+    assessment (Children's Homes Regulations 2015, reg 14)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), index=True)
+    # sent | accepted | declined | withdrawn | confirmed
+    status: Mapped[str] = mapped_column(String(12), default="sent", index=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decline_reason: Mapped[str | None] = mapped_column(String(32), index=True)
+    impact_assessment: Mapped[str | None] = mapped_column(String(2000))
+    # The match as the commissioner saw it when sending: distance, flags, cost, impact.
+    match: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    referral: Mapped[Referral] = relationship(back_populates="offers")
+    home: Mapped[Home] = relationship()
+    sent_by: Mapped[User] = relationship(foreign_keys=[sent_by_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+    __table_args__ = (Index("uq_offer_referral_home", "referral_id", "home_urn", unique=True),)
+
+
+class Placement(db.Model):
+    """A confirmed placement, with the flags Care Planning Regulations 2010 reg 11 turns on."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), unique=True)
+    home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
+    placing_la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    weekly_cost: Mapped[int] = mapped_column(Integer)
+    distance_km: Mapped[float] = mapped_column(Float)
+    out_of_area: Mapped[bool] = mapped_column(Boolean)
+    at_a_distance: Mapped[bool] = mapped_column(Boolean)
+    over_20_miles: Mapped[bool] = mapped_column(Boolean)
+    solo: Mapped[bool] = mapped_column(Boolean, default=False)
+    secure: Mapped[bool] = mapped_column(Boolean, default=False)
+    beds: Mapped[int] = mapped_column(Integer, default=1)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    referral: Mapped[Referral] = relationship(back_populates="placement")
+    home: Mapped[Home] = relationship()
+    confirmed_by: Mapped[User] = relationship()
+
+
+class BatchRun(db.Model):
+    """One optimisation of a consortium's waiting list, kept whole so anyone can rerun it
+    with `python -m matching solve` from its hearth-matching/1 instance."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    consortium_id: Mapped[int] = mapped_column(ForeignKey("consortium.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # queued | running | finished | cancelled | failed
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    time_limit: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    weights: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Pairings the lead fixed or ruled out: [{"referral": ref, "home": urn}].
+    pins: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    exclusions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("batch_run.id"))
+    instance: Mapped[dict] = mapped_column(JSON)
+    progress: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    baseline: Mapped[dict | None] = mapped_column(JSON)  # sequential greedy, same instance
+    message: Mapped[str | None] = mapped_column(String(500))
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    created_by: Mapped[User] = relationship()
+    consortium: Mapped[Consortium] = relationship()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -48,6 +49,8 @@ REASONS: tuple[tuple[str, str], ...] = (
         "A resident poses sexual harm or criminal exploitation to a child at risk of sexual or "
         "criminal exploitation (or the reverse)",
     ),
+    ("pinned_elsewhere", "The consortium lead pinned this child to another home"),
+    ("excluded_by_lead", "The consortium lead ruled this home out for this child"),
     (
         "sibling_conflict",
         "Within the sibling group one child poses sexual harm or criminal exploitation to another "
@@ -217,6 +220,8 @@ def _child_reasons(child: Referral, table: HomeTable, family_km: np.ndarray) -> 
             None if child.max_distance_km is None else family_km > child.max_distance_km
         ),
         "resident_conflict": _resident_conflict(child, table),
+        "pinned_elsewhere": _other_than(child.pinned_home, table),
+        "excluded_by_lead": _one_of(child.excluded_homes, table),
     }
     if child.pets == "must":
         conditions["pets"] = ~table.has_pets
@@ -225,6 +230,20 @@ def _child_reasons(child: Referral, table: HomeTable, family_km: np.ndarray) -> 
         if excluded is not None:
             reasons |= np.where(excluded, _BIT[code], np.uint32(0))
     return reasons
+
+
+def _other_than(home_id: str | None, table: HomeTable) -> np.ndarray | None:
+    if home_id is None:
+        return None
+    return np.arange(len(table)) != table.index.get(home_id, -1)
+
+
+def _one_of(home_ids: frozenset[str], table: HomeTable) -> np.ndarray | None:
+    if not home_ids:
+        return None
+    excluded = np.zeros(len(table), dtype=bool)
+    excluded[[table.index[h] for h in home_ids if h in table.index]] = True
+    return excluded
 
 
 def _lacks_needs(child: Referral, table: HomeTable) -> np.ndarray:
@@ -290,6 +309,7 @@ def _siblings_conflict(members: Sequence[Referral]) -> bool:
     return any(exploitation_conflict(a, b) for i, a in enumerate(members) for b in members[i + 1 :])
 
 
+@cache  # few distinct combinations occur, and a search decodes one per excluded home
 def reason_codes(bits: int) -> tuple[str, ...]:
     """All reason codes set in a home's bits, in priority order."""
     return tuple(code for code in REASON_CODES if bits & int(_BIT[code]))

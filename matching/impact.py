@@ -13,10 +13,12 @@ for one child against every home at once.  A unit test holds the two to agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from matching.feasibility import HomeTable
-from matching.model import ImpactItem, ImpactPoints, vocab
+from matching.model import ImpactItem, ImpactPoints, Referral, vocab
 
 
 def _exposures(points: ImpactPoints):
@@ -86,10 +88,19 @@ def resident_label(home_id: str, position: int) -> str:
     return f"resident {position + 1} of home {home_id}"
 
 
-def items_against_residents(child, home, points: ImpactPoints) -> list[ImpactItem]:
-    """The explained points of the child against each resident of one home."""
-    return [
+def items_in_home(
+    child, home, co_placed: Sequence[Referral], points: ImpactPoints
+) -> tuple[ImpactItem, ...]:
+    """The explained points of the child against each resident of one home and each other
+    child proposed for it (co_placed, siblings excepted)."""
+    against_residents = [
         item
         for position, resident in enumerate(home.residents)
         for item in impact_items(child, resident, resident_label(home.id, position), points)
     ]
+    against_co_placed = [
+        item
+        for other in co_placed
+        for item in impact_items(child, other, f"referral {other.id}", points)
+    ]
+    return tuple(against_residents + against_co_placed)

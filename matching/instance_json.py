@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -100,6 +101,13 @@ class _Reader:
         if unknown:
             self._fail(key, f"unknown {unknown}; allowed: {', '.join(allowed)}")
         return frozenset(token for token in value if token in allowed)
+
+    def texts(self, key: str) -> frozenset[str]:
+        value = self._get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self._fail(key, "must be a list of strings")
+            return frozenset()
+        return frozenset(value)
 
     def objects(self, key: str) -> list:
         value = self._get(key, [])
@@ -215,6 +223,8 @@ def _referral(r: _Reader) -> Referral:
         school_lon=r.number("school_lon"),
         keep_school=r.boolean("keep_school"),
         inadequate_override_reason=r.text("inadequate_override_reason"),
+        pinned_home=r.text("pinned_home"),
+        excluded_homes=r.texts("excluded_homes"),
     )
 
 
@@ -294,7 +304,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     """Dataclasses, frozensets and mapping proxies as plain JSON-ready data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _plain(getattr(value, name)) for name in _attributes(value)}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
@@ -304,3 +314,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 4)
     return value
+
+
+def _attributes(value: Any) -> list[str]:
+    """A dataclass's shown fields, then its lazily computed ones (cached properties); fields
+    hidden from repr are machinery, such as the function that computes a lazy one."""
+    shown = [f.name for f in dataclasses.fields(value) if f.repr]
+    lazy = [name for name, attr in vars(type(value)).items() if isinstance(attr, cached_property)]
+    return shown + lazy

@@ -7,7 +7,9 @@ Vocabulary tokens are the ones DESIGN.md fixes for forms, database and JSON alik
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -130,6 +132,10 @@ class Referral:
     keep_school: bool = False
     # Inadequate homes are excluded unless a commissioner overrides with a recorded reason.
     inadequate_override_reason: str | None = None
+    # A consortium lead's adjustments to a batch: the one home this child must go to, or
+    # homes it must not.
+    pinned_home: str | None = None
+    excluded_homes: frozenset[str] = frozenset()
 
     @property
     def wants_solo(self) -> bool:
@@ -252,11 +258,18 @@ class ScoreBreakdown:
     group_impact: float
     ofsted_grade: str
     terms: MappingProxyType  # term name -> weighted points
-    impact_items: tuple[ImpactItem, ...]
+    # Explaining impact point by point costs far more than scoring it, and a search ranks
+    # thousands of homes of which a user reads a few, so impact_items are built on first read.
+    explain_impact: Callable[[], tuple[ImpactItem, ...]] = field(repr=False, compare=False)
 
     @property
     def total(self) -> float:
         return float(sum(self.terms.values()))
+
+    @cached_property
+    def impact_items(self) -> tuple[ImpactItem, ...]:
+        """The group-impact points item by item, each with its reason."""
+        return self.explain_impact()
 
 
 @dataclass(frozen=True)
@@ -271,7 +284,7 @@ class SearchResult:
     """One child against every home: feasible homes ranked best first, the rest with reasons."""
 
     referral_id: str
-    ranked: tuple[RankedHome, ...]
+    ranked: Sequence[RankedHome]  # built as read: see search.Ranking
     excluded: MappingProxyType  # home_id -> tuple of reason codes (all that apply)
     exclusion_counts: MappingProxyType  # primary reason code -> number of homes
     seconds: float

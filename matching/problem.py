@@ -131,6 +131,11 @@ class Problem:
             cost += sum(self.pair(a, b)[1] for i, a in enumerate(units) for b in units[i + 1 :])
         return value, cost
 
+    def key(self, placement: dict[int, int]) -> tuple[int, int]:
+        """Lexicographic key, smaller is better: (-placement value, cost)."""
+        value, cost = self.objective(placement)
+        return -value, cost
+
     def children_placed(self, placement: dict[int, int]) -> int:
         return sum(self.units[u].size for u in placement)
 

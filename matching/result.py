@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from types import MappingProxyType
 
-from matching.impact import impact_items, items_against_residents
+from matching.impact import items_in_home, pair_impact
 from matching.model import Assignment, Referral, Result, Unplaced
 from matching.problem import Problem, Unit
 from matching.scoring import breakdown_at, score_child
@@ -79,15 +80,14 @@ def _assignment(
         unit.solo,
     )
     # Siblings are placed together by rule, so only other units' children count here.
-    co_placed = [other for other in children_in_home if other not in unit.members]
-    co_items = [
-        item
-        for other in co_placed
-        for item in impact_items(child, other, f"referral {other.id}", weights.impact)
-    ]
-    items = tuple(items_against_residents(child, home, weights.impact) + co_items)
+    co_placed = tuple(other for other in children_in_home if other not in unit.members)
     breakdown = breakdown_at(
-        scores, h, home.ofsted_grade, weights, items, sum(item.points for item in co_items)
+        scores,
+        h,
+        home.ofsted_grade,
+        weights,
+        partial(items_in_home, child, home, co_placed, weights.impact),
+        sum(pair_impact(child, other, weights.impact) for other in co_placed),
     )
     return Assignment(
         referral=child.id,

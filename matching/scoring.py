@@ -15,7 +15,7 @@ Terms (weights in model.Weights, overridable per call):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -102,11 +102,11 @@ def breakdown_at(
     home_index: int,
     grade: str,
     weights: Weights,
-    impact_items: tuple[ImpactItem, ...],
+    explain_impact: Callable[[], tuple[ImpactItem, ...]],
     co_placed_impact: float = 0.0,
 ) -> ScoreBreakdown:
     """The breakdown of one placement; co_placed_impact adds points against other children
-    proposed for the same home (their items must be among impact_items)."""
+    proposed for the same home (explain_impact must explain them too)."""
     terms = {name: float(values[home_index]) for name, values in scores.terms.items()}
     terms["group_impact"] += weights.per_impact_point * co_placed_impact
     return ScoreBreakdown(
@@ -121,5 +121,5 @@ def breakdown_at(
         group_impact=float(scores.impact[home_index]) + co_placed_impact,
         ofsted_grade=grade,
         terms=MappingProxyType(terms),
-        impact_items=impact_items,
+        explain_impact=explain_impact,
     )

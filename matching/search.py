@@ -4,15 +4,16 @@ home and the reasons for each excluded one."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from time import perf_counter
 from types import MappingProxyType
 
 import numpy as np
 
 from matching.feasibility import HomeTable, exclusion_reasons, primary_reason_counts, reason_codes
-from matching.impact import items_against_residents
+from matching.impact import items_in_home
 from matching.model import Home, RankedHome, Referral, SearchResult, Weights
-from matching.scoring import breakdown_at, score_child
+from matching.scoring import ChildScores, breakdown_at, score_child
 
 
 def search(
@@ -42,27 +43,51 @@ def search(
         unit_solo=any(child.wants_solo for child in members),
     )
     feasible = np.flatnonzero(reasons == 0)
-    totals = scores.total
-    best_first = feasible[np.argsort(totals[feasible], kind="stable")]
-    ranked = tuple(
-        RankedHome(
-            home_id=table.homes[i].id,
-            score=float(totals[i]),
-            breakdown=breakdown_at(
-                scores,
-                i,
-                table.homes[i].ofsted_grade,
-                weights,
-                tuple(items_against_residents(referral, table.homes[i], weights.impact)),
-            ),
-        )
-        for i in best_first
-    )
+    best_first = feasible[np.argsort(scores.total[feasible], kind="stable")]
     excluded = {table.homes[i].id: reason_codes(int(reasons[i])) for i in np.flatnonzero(reasons)}
     return SearchResult(
         referral_id=referral.id,
-        ranked=ranked,
+        ranked=Ranking(referral, table, weights, scores, best_first),
         excluded=MappingProxyType(excluded),
         exclusion_counts=MappingProxyType(primary_reason_counts(reasons)),
         seconds=perf_counter() - started,
     )
+
+
+class Ranking(Sequence[RankedHome]):
+    """The feasible homes best first, each RankedHome built when read.
+
+    A search ranks up to thousands of homes and a user reads a few; building every breakdown up
+    front cost most of the search's time, and holding them all made the garbage collector's
+    full passes (50 ms with the national register loaded) fall inside searches.
+    """
+
+    def __init__(
+        self,
+        referral: Referral,
+        table: HomeTable,
+        weights: Weights,
+        scores: ChildScores,
+        best_first: np.ndarray,
+    ) -> None:
+        self._referral = referral
+        self._table = table
+        self._weights = weights
+        self._scores = scores
+        self._best_first = best_first
+        self._totals = scores.total
+
+    def __len__(self) -> int:
+        return len(self._best_first)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return tuple(self[k] for k in range(*position.indices(len(self))))
+        i = int(self._best_first[position])  # an IndexError here ends iteration
+        home = self._table.homes[i]
+        explain = partial(items_in_home, self._referral, home, (), self._weights.impact)
+        return RankedHome(
+            home_id=home.id,
+            score=float(self._totals[i]),
+            breakdown=breakdown_at(self._scores, i, home.ofsted_grade, self._weights, explain),
+        )

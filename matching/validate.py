@@ -70,6 +70,10 @@ def _child_in_home(child: Referral, home: Home) -> list[RuleBreak]:
             breaks.append(broken("max_distance", f"{distance:.1f} km > {child.max_distance_km}"))
     if home.ofsted_grade == "inadequate" and not (child.inadequate_override_reason or "").strip():
         breaks.append(broken("inadequate", "inadequate home without a recorded override"))
+    if child.pinned_home is not None and home.id != child.pinned_home:
+        breaks.append(broken("pinned", f"pinned to {child.pinned_home}"))
+    if home.id in child.excluded_homes:
+        breaks.append(broken("excluded", "home ruled out by the consortium lead"))
     return breaks
 
 

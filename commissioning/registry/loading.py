@@ -144,6 +144,8 @@ def _update_home(home: Home, entry: RegisterHome, provider: Provider, as_at: dat
         changes["last_registered_as_at"] = as_at
     if home.closed_as_at is not None:
         changes["closed_as_at"] = None
+    if changes:
+        changes["version"] = home.version + 1  # tells cached copies (matching_data) to reload
     for name, value in changes.items():
         setattr(home, name, value)
     return bool(changes)

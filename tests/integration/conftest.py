@@ -10,12 +10,13 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from commissioning import demo
 from commissioning.app import create_app
 from commissioning.config import sqlalchemy_url
 from commissioning.extensions import db
+from commissioning.models import User
 from commissioning.reference.register import REGISTER_FILES, read_register
 from commissioning.registry.loading import import_register, load_geography
 
@@ -91,4 +92,19 @@ def sign_in(client, role: str) -> None:
 @pytest.fixture
 def commissioner(client):
     sign_in(client, "commissioner")
+    return client
+
+
+def demo_provider_homes(app) -> list[str]:
+    """URNs of the open homes of the demo provider account's organisation."""
+    with app.app_context():
+        provider = db.session.scalar(
+            select(User).where(User.email == f"provider@{demo.DEMO_DOMAIN}")
+        ).provider
+        return sorted(h.urn for h in provider.homes if h.registration_status != "closed")
+
+
+@pytest.fixture
+def provider(client):
+    sign_in(client, "provider")
     return client

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from matching import greedy, search, solve, validate
-from matching.batch import _key, warm_start
+from matching.batch import warm_start
 from matching.bound import FlowBound
 from matching.problem import prepare
 from matching.synthetic import profile_homes, referrals
@@ -142,7 +142,7 @@ def test_never_worse_than_the_warm_start_or_greedy(build):
     result = solve(problem, time_limit=3, seed=2)
     assert (-result.placed, result.objective) <= (
         -prepared.children_placed(start),
-        _key(prepared, start)[1],
+        prepared.key(start)[1],
     ) or result.placed > prepared.children_placed(start)
     baseline = greedy(problem)
     assert result.placed >= baseline.placed

@@ -161,3 +161,14 @@ def test_vectorised_distances_agree_with_geopy():
         great_circle((51.5, -0.12), (lat, lon)).km for lat, lon in zip(lats, lons, strict=True)
     ]
     np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-6)
+
+
+def test_a_lead_can_pin_a_child_to_one_home_or_rule_homes_out(build):
+    homes = [build.home(id="A"), build.home(id="B"), build.home(id="C")]
+    assert reasons_for([build.child(pinned_home="B")], homes) == [
+        ("pinned_elsewhere",),
+        (),
+        ("pinned_elsewhere",),
+    ]
+    ruled_out = build.child(excluded_homes=frozenset({"A", "C"}))
+    assert reasons_for([ruled_out], homes) == [("excluded_by_lead",), (), ("excluded_by_lead",)]

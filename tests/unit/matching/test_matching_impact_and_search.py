@@ -136,3 +136,21 @@ def test_weights_change_the_ranking(build):
 def test_solo_child_pays_for_the_whole_home(build):
     result = search(build.child(living_alongside="solo"), [build.home(places=3)], build.adjacency)
     assert result.ranked[0].breakdown.weekly_cost == 15000.0
+
+
+def test_ranked_homes_are_built_as_read_and_explain_impact_only_when_asked(build):
+    homes = [
+        build.home(f"H{i}", lat=53.48 + i / 100, residents=(build.resident(age=9),))
+        for i in range(4)
+    ]
+    result = search(build.child(), homes, build.adjacency)
+    ranked = result.ranked
+    assert len(ranked) == 4
+    assert [r.home_id for r in ranked[1:3]] == [ranked[1].home_id, ranked[2].home_id]
+    assert ranked[-1] == list(ranked)[-1]
+    with pytest.raises(IndexError):
+        ranked[4]
+    breakdown = ranked[0].breakdown
+    assert "impact_items" not in vars(breakdown)  # not explained until read
+    assert [item.points for item in breakdown.impact_items] == [2.0]  # 5 years apart
+    assert breakdown.group_impact == sum(item.points for item in breakdown.impact_items)

@@ -18,7 +18,7 @@ from matching.model import Assignment, Result, ScoreBreakdown
 from matching.synthetic import profile_homes, referrals
 
 NO_BREAKDOWN = ScoreBreakdown(
-    0.0, None, False, False, False, 0.0, 0.0, "good", MappingProxyType({}), ()
+    0.0, None, False, False, False, 0.0, 0.0, "good", MappingProxyType({}), tuple
 )
 
 
@@ -68,10 +68,33 @@ def test_validator_catches_solo_and_companion_breaks(build):
     assert "solo" in rules(breaks) and "only_older" in rules(breaks)
 
 
+def test_validator_catches_a_pin_or_exclusion_ignored(build):
+    homes = [build.home("H1"), build.home("H2")]
+    kids = [build.child("P", pinned_home="H2"), build.child("X", excluded_homes=frozenset({"H1"}))]
+    breaks = validate(build.instance(homes, kids), proposal(("P", "H1"), ("X", "H1")))
+    assert rules(breaks) == ["excluded", "pinned"]
+
+
+def test_the_batch_honours_pins_and_exclusions(build):
+    homes = [build.home("NEAR"), build.home("FAR", lat=51.5, lon=-0.1)]
+    kids = [
+        build.child("P", pinned_home="FAR"),
+        build.child("X", excluded_homes=frozenset({"NEAR"})),
+    ]
+    result = solve(build.instance(homes, kids), time_limit=2)
+    assert {(a.referral, a.home) for a in result.assignments} == {("P", "FAR"), ("X", "FAR")}
+
+
 def test_instance_json_round_trip_and_result_json(build):
     from matching.model import Avoid
 
-    kid = build.child(avoid=(Avoid(53.5, -2.2, 2.0),), school_lat=53.4, school_lon=-2.1)
+    kid = build.child(
+        avoid=(Avoid(53.5, -2.2, 2.0),),
+        school_lat=53.4,
+        school_lon=-2.1,
+        pinned_home="H1",
+        excluded_homes=frozenset({"H9"}),
+    )
     problem = build.instance([build.home(residents=(build.resident(),))], [kid])
     data = json.loads(json.dumps(dump_instance(problem)))
     assert data["schema"] == "hearth-matching/1"
@@ -79,6 +102,10 @@ def test_instance_json_round_trip_and_result_json(build):
     result = json.loads(json.dumps(result_to_dict(solve(problem, time_limit=2))))
     assert result["placed"] == 1
     assert result["assignments"][0]["home"] == "H1"
+    # Impact items are computed lazily but written like any field; the function behind them is not.
+    breakdown = result["assignments"][0]["breakdown"]
+    assert list(breakdown)[-2:] == ["terms", "impact_items"]
+    assert sum(item["points"] for item in breakdown["impact_items"]) == breakdown["group_impact"]
     assert result["exclusion_counts"] == {"R1": {}}
 
 

@@ -1,0 +1,1 @@
+"""The service owner's pages: users and the audit log."""

@@ -1,0 +1,1 @@
+"""Batch proposals: a consortium's whole waiting list optimised at once, in the background."""

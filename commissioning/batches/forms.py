@@ -1,0 +1,99 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from commissioning.providers.forms import choices
+
+# The default weights (matching.Weights), shown and changeable on the start page.
+WEIGHT_FIELDS = {
+    "per_km_family": ("Points per km from the family home", 10, 1000),
+    "per_pound": ("Points per £1 of weekly fee", 1, 100),
+    "per_impact_point": ("Points per point of group impact", 150, 10000),
+    "at_a_distance": ("Points for a placement at a distance", 750, 100000),
+}
+
+
+def weight_field(label: str, default: int, maximum: int) -> IntegerField:
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        default=default,
+        validators=[
+            InputRequired(message=f"Enter {label[0].lower()}{label[1:]}"),
+            NumberRange(min=0, max=maximum, message=f"Enter a weight from 0 to {maximum}"),
+        ],
+    )
+
+
+class StartBatchForm(FlaskForm):
+    referrals = SelectMultipleField(
+        "Referrals to include",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one referral")],
+    )
+    time_limit = IntegerField(
+        "Time limit in seconds",
+        widget=GovTextInput(),
+        default=10,
+        validators=[
+            InputRequired(message="Enter a time limit"),
+            NumberRange(min=1, max=600, message="Time limit must be between 1 and 600 seconds"),
+        ],
+    )
+    per_km_family = weight_field(*WEIGHT_FIELDS["per_km_family"])
+    per_pound = weight_field(*WEIGHT_FIELDS["per_pound"])
+    per_impact_point = weight_field(*WEIGHT_FIELDS["per_impact_point"])
+    at_a_distance = weight_field(*WEIGHT_FIELDS["at_a_distance"])
+    submit = SubmitField("Start the proposal", widget=GovSubmitInput())
+
+    def weights(self) -> dict:
+        return {name: self[name].data for name in WEIGHT_FIELDS}
+
+
+class PairingForm(FlaskForm):
+    """Pin a child to a home, or rule a home out for them, and run again from this result."""
+
+    referral = StringField(
+        "Referral",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a referral reference"),
+            Length(max=16, message="Referral reference must be 16 characters or fewer"),
+        ],
+    )
+    home = StringField(
+        "Home URN",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a home URN"),
+            Length(max=12, message="URN must be 12 characters or fewer"),
+        ],
+    )
+    action = RadioField(
+        "What to do",
+        widget=GovRadioInput(),
+        choices=choices(
+            {"pin": "Place this child in this home", "exclude": "Never this home for this child"}
+        ),
+        validators=[InputRequired(message="Select pin or exclude")],
+    )
+    submit = SubmitField("Run again with this change", widget=GovSubmitInput())
+
+
+class SendProposalsForm(FlaskForm):
+    proposals = SelectMultipleField(
+        "Proposals to send",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one proposal to send")],
+    )
+    submit = SubmitField("Send the chosen proposals to their homes", widget=GovSubmitInput())
+
+
+class CancelForm(FlaskForm):
+    submit = SubmitField("Cancel this proposal", widget=GovSubmitInput())

@@ -1,0 +1,101 @@
+"""Starting, cancelling and acting on batch runs."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from commissioning import audit
+from commissioning.batches import runner
+from commissioning.batches.instances import build_instance
+from commissioning.extensions import db
+from commissioning.models import BatchRun, Referral, User
+from commissioning.referrals import services as referral_services
+from commissioning.transactions import transactional
+
+STALLED_MESSAGE = (
+    "The worker running this proposal stopped reporting (it was stopped or the machine "
+    "restarted). Nothing was proposed; start it again."
+)
+
+
+@transactional
+def _create_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
+    run = BatchRun(
+        reference=referral_services.new_reference("B"),
+        consortium_id=user.consortium_id,
+        created_by=user,
+        time_limit=settings["time_limit"],
+        seed=settings.get("seed", 0),
+        weights=settings["weights"],
+        pins=settings.get("pins", []),
+        exclusions=settings.get("exclusions", []),
+        parent_id=parent.id if parent else None,
+        instance=build_instance(
+            referrals,
+            settings["weights"],
+            settings.get("pins", []),
+            settings.get("exclusions", []),
+        ),
+        progress={},
+    )
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        user,
+        "batch.start",
+        "batch",
+        run.reference,
+        None,
+        {
+            "referrals": len(referrals),
+            "time_limit": run.time_limit,
+            "weights": run.weights,
+            "pins": run.pins,
+            "exclusions": run.exclusions,
+        },
+    )
+    return run
+
+
+def start_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
+    """Record the run with its whole instance, then hand it to the runner (after the commit,
+    so the job finds it)."""
+    run = _create_run(user, referrals, settings, parent)
+    runner.submit(run.id, run.time_limit)
+    return run
+
+
+@transactional
+def request_cancel(run: BatchRun, user: User) -> None:
+    if run.status == "queued":
+        run.status, run.finished_at = "cancelled", datetime.now(UTC)
+    elif run.status == "running":
+        run.cancel_requested = True
+    audit.record(user, "batch.cancel", "batch", run.reference)
+
+
+@transactional
+def fail_stalled_runs(stale_after_seconds: int) -> None:
+    """A run whose worker died (killed, machine restarted) stops reporting: mark it failed
+    rather than leave it "running" for ever."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_seconds)
+    db.session.execute(
+        update(BatchRun)
+        .where(BatchRun.status == "running", BatchRun.heartbeat_at < cutoff)
+        .values(status="failed", message=STALLED_MESSAGE, finished_at=datetime.now(UTC))
+    )
+
+
+@transactional
+def send_proposals(run: BatchRun, proposals: list[dict], user: User) -> int:
+    """Send each chosen proposal to its home as an offer, as a single search would."""
+    references = [proposal["referral"] for proposal in proposals]
+    referrals = {
+        r.reference: r
+        for r in db.session.scalars(select(Referral).where(Referral.reference.in_(references)))
+    }
+    for proposal in proposals:
+        referral_services.send_offers(
+            referrals[proposal["referral"]], {proposal["home"]: proposal["match"]}, user
+        )
+    return len(proposals)

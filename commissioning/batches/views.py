@@ -1,0 +1,173 @@
+"""A consortium lead's batch proposals: start, watch, compare, adjust and act on them."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from commissioning.auth.access import allow
+from commissioning.batches import queries, services
+from commissioning.batches.forms import CancelForm, PairingForm, SendProposalsForm, StartBatchForm
+from commissioning.batches.instances import open_referrals
+
+batches = Blueprint("batches", __name__, url_prefix="/batches")
+
+
+def _lead_only() -> None:
+    """Batch proposals span the consortium: only its leads may run and act on them."""
+    if not current_user.consortium_lead or current_user.consortium_id is None:
+        abort(403)
+
+
+def _own_run(reference: str):
+    _lead_only()
+    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
+    run = queries.run_of(current_user, reference)
+    if run is None:
+        abort(404)
+    return run
+
+
+@batches.route("/")
+@allow("commissioner")
+def index():
+    _lead_only()
+    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
+    return render_template("batches/index.html", runs=queries.runs_of(current_user))
+
+
+@batches.route("/new", methods=["GET", "POST"])
+@allow("commissioner")
+def new():
+    _lead_only()
+    waiting = open_referrals(current_user.consortium_id)
+    everyone = {"referrals": [r.reference for r in waiting]}
+    form = StartBatchForm(data=None if request.method == "POST" else everyone)
+    form.referrals.choices = [
+        SelectChoice(
+            r.reference,
+            f"{r.reference} ({r.placing_la.name}, {r.age}, {'girl' if r.sex == 'F' else 'boy'})",
+        )
+        for r in waiting
+    ]
+    if form.validate_on_submit():
+        chosen = [r for r in waiting if r.reference in form.referrals.data]
+        run = services.start_run(
+            current_user, chosen, {"time_limit": form.time_limit.data, "weights": form.weights()}
+        )
+        return redirect(url_for("batches.show", batch=run.reference))
+    return render_template("batches/new.html", form=form, waiting=waiting)
+
+
+@batches.route("/<batch>")
+@allow("commissioner")
+def show(batch: str):
+    run = _own_run(batch)
+    if run.status in ("queued", "running"):
+        return render_template("batches/progress.html", run=run, form=CancelForm())
+    proposals = queries.proposals(run)
+    send_form = SendProposalsForm()
+    return render_template(
+        "batches/result.html",
+        run=run,
+        proposals=proposals,
+        optimised=queries.summary(run.result),
+        baseline=queries.summary(run.baseline),
+        send_form=send_form,
+        pairing_form=PairingForm(),
+        form=send_form,
+    )
+
+
+@batches.route("/<batch>/progress.json")
+@allow("commissioner")
+def progress(batch: str):
+    run = _own_run(batch)
+    return jsonify(status=run.status, progress=run.progress, message=run.message)
+
+
+@batches.route("/<batch>/cancel", methods=["POST"])
+@allow("commissioner")
+def cancel(batch: str):
+    run = _own_run(batch)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    services.request_cancel(run, current_user)
+    flash("Cancelling: the best proposal found so far will be kept")
+    return redirect(url_for("batches.show", batch=batch))
+
+
+@batches.route("/<batch>/rerun", methods=["POST"])
+@allow("commissioner")
+def rerun(batch: str):
+    run = _own_run(batch)
+    form = PairingForm()
+    referrals = {r.reference: r for r in open_referrals(current_user.consortium_id)}
+    in_run = [referrals[r["id"]] for r in run.instance["referrals"] if r["id"] in referrals]
+    if form.validate_on_submit():
+        pairing = {"referral": form.referral.data.strip().upper(), "home": form.home.data.strip()}
+        if pairing["referral"] not in {r.reference for r in in_run}:
+            form.referral.errors.append("Enter the reference of a waiting child in this proposal")
+        elif pairing["home"] not in {h["id"] for h in run.instance["homes"]}:
+            form.home.errors.append("Enter the URN of an open home with a statement of purpose")
+        else:
+            settings = {
+                "time_limit": run.time_limit,
+                "seed": run.seed,
+                "weights": run.weights,
+                "pins": _without(run.pins, pairing)
+                + ([pairing] if form.action.data == "pin" else []),
+                "exclusions": _without(run.exclusions, pairing)
+                + ([pairing] if form.action.data == "exclude" else []),
+            }
+            again = services.start_run(current_user, in_run, settings, parent=run)
+            return redirect(url_for("batches.show", batch=again.reference))
+    flash("Check the pairing: " + "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(url_for("batches.show", batch=batch))
+
+
+def _without(pairings: list[dict], pairing: dict) -> list[dict]:
+    return [p for p in pairings if p["referral"] != pairing["referral"]]
+
+
+@batches.route("/<batch>/offers", methods=["POST"])
+@allow("commissioner")
+def send(batch: str):
+    run = _own_run(batch)
+    sendable = {p.referral: p for p in queries.proposals(run) if p.sendable}
+    form = SendProposalsForm()
+    form.proposals.choices = [SelectChoice(ref) for ref in sendable]
+    if not form.validate_on_submit():
+        flash("Select at least one proposal whose bed is still free")
+        return redirect(url_for("batches.show", batch=batch))
+    chosen = [vars(sendable[ref]) for ref in form.proposals.data]
+    sent = services.send_proposals(run, chosen, current_user)
+    flash(f"{sent} proposal{'' if sent == 1 else 's'} sent as offers to the homes")
+    return redirect(url_for("batches.show", batch=batch))
+
+
+@batches.route("/<batch>/instance.json")
+@allow("commissioner")
+def instance(batch: str):
+    return _download(_own_run(batch).instance, f"hearth-{batch}-instance.json")
+
+
+@batches.route("/<batch>/result.json")
+@allow("commissioner")
+def result(batch: str):
+    return _download(_own_run(batch).result or {}, f"hearth-{batch}-result.json")
+
+
+def _download(data: dict, filename: str):
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,1 @@
+"""Provider self-service: vacancies, statement of purpose, fee, location and current group."""

@@ -1,0 +1,1 @@
+"""Commissioners' work: referrals, search, targeted offers and confirmed placements."""

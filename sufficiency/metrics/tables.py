@@ -1,0 +1,103 @@
+"""Tables of figures, the areas they cover, and the suppression of small numbers."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from statistics import mean, median
+
+# DfE statistics practice: a count of 1 to 4 children is shown as "<5", because a small
+# number can identify a child. A zero names no one and is shown.
+SUPPRESSED = "<5"
+# A share, average or median that would let a suppressed count be worked out back.
+WITHHELD = "c"
+SMALLEST_SHOWN = 5
+
+Cell = int | float | str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    numeric: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A captioned table; `synthetic` when its source is the demo's invented placements."""
+
+    key: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    total: tuple[Cell, ...] | None = None
+    synthetic: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def headings(self) -> list[str]:
+        return [column.heading for column in self.columns]
+
+    def column(self, heading: str) -> list[Cell]:
+        """A column's cells in the rows, without the total."""
+        index = self.headings.index(heading)
+        return [row[index] for row in self.rows]
+
+    def all_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        return (*self.rows, self.total) if self.total else self.rows
+
+
+def text(heading: str) -> Column:
+    return Column(heading, numeric=False)
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where figures are drawn from: the local authorities it covers, None for England."""
+
+    name: str
+    la_codes: frozenset[str] | None = None
+
+    def covers(self, la_code: str) -> bool:
+        return self.la_codes is None or la_code in self.la_codes
+
+
+ENGLAND = Area("England")
+
+
+def children(count: int) -> int | str:
+    """A count of children, suppressed below 5 (but 0 is shown)."""
+    return SUPPRESSED if 0 < count < SMALLEST_SHOWN else count
+
+
+def share(part: int, whole: int) -> float | str | None:
+    """part/whole as a percentage, withheld when either part or the rest is suppressed
+    (otherwise the small count could be worked out from the share and the total)."""
+    if whole == 0:
+        return None
+    rest = whole - part
+    if 0 < part < SMALLEST_SHOWN or 0 < rest < SMALLEST_SHOWN:
+        return WITHHELD
+    return round(100 * part / whole, 1)
+
+
+def average_of_children(values: Iterable[float], how=median) -> float | str | None:
+    """An average over children, withheld below 5 children (a mean of one is that child's)."""
+    values = list(values)
+    if not values:
+        return None
+    if len(values) < SMALLEST_SHOWN:
+        return WITHHELD
+    return round(how(values))
+
+
+def mean_of_children(values: Iterable[float]) -> float | str | None:
+    return average_of_children(values, how=mean)
+
+
+def is_suppressed(cell: Cell) -> bool:
+    return cell in (SUPPRESSED, WITHHELD)
+
+
+SUPPRESSION_NOTE = (
+    f"{SUPPRESSED}: fewer than 5 children. {WITHHELD}: not shown, because it would reveal "
+    "a number of children under 5."
+)

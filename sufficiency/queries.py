@@ -1,0 +1,274 @@
+"""Read-only queries for the dashboards: they return the pure metrics' plain dataclasses.
+
+The placement figures come from `placement_facts` and `declined_offers` alone: today they read
+the demo's SYNTHETIC snapshot (sufficiency.models.PlacementRecord); when referrals, offers and
+placements are recorded, these two functions read those tables instead and nothing else changes.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+
+from sqlalchemy import func, select
+
+from commissioning.extensions import db
+from commissioning.models import (
+    Consortium,
+    Home,
+    LocalAuthority,
+    PostcodeArea,
+    Region,
+    StatementOfPurpose,
+    User,
+    VacancyUpdate,
+    consortium_member,
+)
+from commissioning.reference.register import load_register_homes
+from commissioning.registry.queries import VACANCY_CONFIRMED_FOR
+from sufficiency.metrics.demand import CateringHome, NeedLine
+from sufficiency.metrics.geography import Geography
+from sufficiency.metrics.placements import DeclinedOffer, PlacementFact
+from sufficiency.metrics.supply import Register, SupplyHome, from_register
+from sufficiency.metrics.tables import ENGLAND, Area
+from sufficiency.metrics.vocabulary import placement_type_of_home
+from sufficiency.models import DeclinedOfferRecord, NeedsAnalysis, PlacementRecord
+
+# The register the live directory is compared with: Ofsted's at 31 August 2023, read from the
+# shipped file because importing the newer register overwrote the homes' 2023 values.
+PREVIOUS_REGISTER = (2023, date(2023, 8, 31))
+
+
+def register_label(as_at: date) -> str:
+    return as_at.strftime("%-d %b %Y")
+
+
+# ---- places
+
+
+def geography() -> Geography:
+    rows = db.session.execute(select(LocalAuthority, Region.name).join(LocalAuthority.region)).all()
+    return Geography(
+        la_names={la.code: la.name for la, _ in rows},
+        la_regions={la.code: la.region_code for la, _ in rows},
+        region_names={la.region_code: region for la, region in rows},
+        la_centroids={la.code: (la.lat, la.lon) for la, _ in rows},
+    )
+
+
+def consortium_members(consortium_id: int) -> frozenset[str]:
+    return frozenset(
+        db.session.scalars(
+            select(consortium_member.c.la_code).where(
+                consortium_member.c.consortium_id == consortium_id
+            )
+        )
+    )
+
+
+def scope_of(user: User) -> Area:
+    """What a user may see figures about children for: their consortium, else their LA, else
+    England (an account with neither is national)."""
+    if user.consortium_id is not None:
+        return Area(user.consortium.name, consortium_members(user.consortium_id))
+    if user.la_code is not None:
+        return Area(user.local_authority.name, frozenset({user.la_code}))
+    return ENGLAND
+
+
+def consortia() -> list[Consortium]:
+    return list(db.session.scalars(select(Consortium).order_by(Consortium.name)))
+
+
+# ---- supply (real: Ofsted's register)
+
+
+def current_register() -> Register:
+    """Open homes in the directory (the latest register), with vacancies as last stated."""
+    confirmed_since = datetime.now(UTC) - VACANCY_CONFIRMED_FOR
+    rows = db.session.execute(
+        select(
+            Home.urn,
+            Home.provision_type,
+            Home.sector,
+            Home.places,
+            Home.la_code,
+            Home.overall_grade,
+            Home.vacancies,
+            Home.vacancies_updated_at,
+            Home.last_registered_as_at,
+        ).where(Home.registration_status != "closed")
+    ).all()
+    latest = max((row.last_registered_as_at for row in rows), default=date.today())
+    return Register(
+        register_label(latest),
+        tuple(
+            SupplyHome(
+                urn=row.urn,
+                provision_type=row.provision_type,
+                sector=row.sector,
+                places=row.places,
+                la_code=row.la_code,
+                overall_grade=row.overall_grade,
+                vacancies=row.vacancies,
+                vacancy_confirmed=_is_recent(row.vacancies_updated_at, confirmed_since),
+            )
+            for row in rows
+        ),
+    )
+
+
+def _is_recent(moment: datetime | None, since: datetime) -> bool:
+    if moment is None:
+        return False
+    if moment.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment >= since
+
+
+@cache
+def previous_register() -> Register:
+    year, as_at = PREVIOUS_REGISTER
+    return from_register(register_label(as_at), load_register_homes(year))
+
+
+def vacancies_are_synthetic() -> bool:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(VacancyUpdate).where(VacancyUpdate.is_synthetic)
+        )
+        > 0
+    )
+
+
+def catering_homes() -> list[CateringHome]:
+    """Open homes taking long-term placements, with the needs their statement caters for."""
+    rows = db.session.execute(
+        select(Home.la_code, Home.provision_type, Home.places, StatementOfPurpose)
+        .join(StatementOfPurpose, StatementOfPurpose.home_urn == Home.urn)
+        .where(Home.registration_status == "active", Home.short_break_only.is_(False))
+    ).all()
+    return [
+        CateringHome(
+            la_code=row.la_code,
+            placement_type=placement_type_of_home(
+                row.provision_type, row.places, row.StatementOfPurpose.solo_only
+            ),
+            places=row.places,
+            needs=frozenset(row.StatementOfPurpose.needs),
+            is_synthetic=row.StatementOfPurpose.is_synthetic,
+        )
+        for row in rows
+    ]
+
+
+# ---- placements and offers (SYNTHETIC until referrals and placements are recorded)
+
+
+def placement_facts() -> list[PlacementFact]:
+    # Columns, not ORM objects: the national snapshot is thousands of rows on every dashboard.
+    rows = db.session.execute(
+        select(
+            PlacementRecord.placing_la_code,
+            Home.la_code,
+            PlacementRecord.placement_type,
+            PlacementRecord.weekly_cost,
+            PlacementRecord.distance_km,
+            PlacementRecord.out_of_area,
+            PlacementRecord.at_a_distance,
+            PlacementRecord.secure_order,
+            PlacementRecord.days_waiting,
+            PlacementRecord.start_date,
+            PlacementRecord.is_synthetic,
+        ).join(Home, Home.urn == PlacementRecord.home_urn)
+    )
+    return [PlacementFact(*row) for row in rows]
+
+
+def declined_offers() -> list[DeclinedOffer]:
+    rows = db.session.execute(
+        select(
+            DeclinedOfferRecord.placing_la_code,
+            DeclinedOfferRecord.reason,
+            DeclinedOfferRecord.is_synthetic,
+        )
+    ).all()
+    return [DeclinedOffer(*row) for row in rows]
+
+
+# ---- needs analyses
+
+
+def latest_needs_analyses(area: Area) -> list[NeedsAnalysis]:
+    """The newest needs analysis of each authority in the area, by authority name."""
+    newest = select(func.max(NeedsAnalysis.id)).group_by(NeedsAnalysis.la_code).scalar_subquery()
+    statement = (
+        select(NeedsAnalysis)
+        .join(NeedsAnalysis.local_authority)
+        .where(NeedsAnalysis.id.in_(newest))
+        .order_by(LocalAuthority.name)
+    )
+    if area.la_codes is not None:
+        statement = statement.where(NeedsAnalysis.la_code.in_(area.la_codes))
+    return list(db.session.scalars(statement))
+
+
+def need_lines(area: Area) -> list[NeedLine]:
+    return [
+        NeedLine(
+            la_code=analysis.la_code,
+            period=line.period,
+            need_category=line.need_category,
+            placement_type=line.placement_type,
+            projected_children=line.projected_children,
+            current_placements=line.current_placements,
+            current_annual_spend=line.current_annual_spend,
+        )
+        for analysis in latest_needs_analyses(area)
+        for line in analysis.lines
+    ]
+
+
+def latest_needs_analysis(la_code: str) -> NeedsAnalysis | None:
+    return db.session.scalar(
+        select(NeedsAnalysis)
+        .where(NeedsAnalysis.la_code == la_code)
+        .order_by(NeedsAnalysis.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class AreaChoices:
+    regions: list[tuple[str, str]]
+    consortia: list[tuple[str, str]]
+    authorities: list[tuple[str, str]]
+
+
+def area_choices(scope: Area, places: Geography) -> AreaChoices:
+    """The regions, consortia and authorities a user may filter to: those in their scope."""
+    authorities = sorted(
+        (code, name) for code, name in places.la_names.items() if scope.covers(code)
+    )
+    regions = {places.la_regions[code] for code, _ in authorities}
+    return AreaChoices(
+        regions=sorted(((code, places.region_names[code]) for code in regions), key=lambda c: c[1]),
+        consortia=[
+            (str(consortium.id), consortium.name)
+            for consortium in consortia()
+            if any(scope.covers(member.code) for member in consortium.members)
+        ],
+        authorities=sorted(authorities, key=lambda choice: choice[1]),
+    )
+
+
+@cache
+def _district_centroids(database_url: str) -> tuple[tuple[float, float], ...]:
+    rows = db.session.execute(
+        select(PostcodeArea.lat, PostcodeArea.lon).where(PostcodeArea.kind == "district")
+    )
+    return tuple((round(lat, 3), round(lon, 3)) for lat, lon in rows)
+
+
+def district_centroids() -> tuple[tuple[float, float], ...]:
+    """England's postcode district centroids: the dots the map draws England with."""
+    return _district_centroids(str(db.engine.url))

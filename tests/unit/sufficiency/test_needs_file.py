@@ -1,0 +1,71 @@
+"""Reading a needs analysis CSV: every problem with its line and column, or every line."""
+
+import pytest
+
+from sufficiency.needs_file import COLUMNS, NeedsFileError, read_needs_file, template_csv
+
+
+def errors_in(text: str) -> list[str]:
+    with pytest.raises(NeedsFileError) as raised:
+        read_needs_file(text.encode(), "E08000003")
+    return [str(error) for error in raised.value.errors]
+
+
+def test_the_template_offered_for_download_reads_back():
+    lines = read_needs_file(template_csv().encode(), "E08000003")
+    assert [(line.need_category, line.placement_type) for line in lines] == [
+        ("emotional_behavioural", "standard"),
+        ("mental_health", "solo"),
+        ("emotional_behavioural", "secure"),
+    ]
+    assert lines[0].projected_children == 24
+    assert {line.la_code for line in lines} == {"E08000003"}
+
+
+def test_every_bad_cell_is_reported_with_its_line_and_column():
+    header = ",".join(COLUMNS)
+    text = "\n".join(
+        [
+            header,
+            "2025-27,autism,standard,4,3,1000",
+            "2025-26,flying,standard,-1,3,1000",
+            "2025-26,autism,hotel,4,three,£1,000",
+        ]
+    )
+    assert errors_in(text) == [
+        "line 2, column A (period): Enter the period as a financial year, like 2025-26",
+        "line 3, column B (need_category): Enter a need category: one of emotional_behavioural, "
+        "learning_disability, physical_disability, autism, mental_health, sexualised_behaviour, "
+        "substance_misuse, therapeutic",
+        "line 3, column D (projected_children): Enter a whole number from 0 to 10,000",
+        "line 4, column C (placement_type): Enter a placement type: one of standard, solo, secure",
+        "line 4, column E (current_placements): Enter a whole number from 0 to 10,000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "line 1: The file is empty"),
+        (
+            "period,need_category\n",
+            "line 1: The header is missing column placement_type, "
+            "projected_children, current_placements, current_annual_spend",
+        ),
+        (template_csv().splitlines()[0] + "\n", "line 2: The file has no lines of figures"),
+    ],
+)
+def test_a_file_without_figures_is_refused(content, message):
+    assert errors_in(content) == [message]
+
+
+def test_a_repeated_line_is_refused():
+    template = template_csv()
+    repeated = template + template.splitlines()[1] + "\n"
+    assert errors_in(repeated) == ["line 5: Repeats line 2"]
+
+
+def test_a_file_that_is_not_text_is_refused():
+    with pytest.raises(NeedsFileError) as raised:
+        read_needs_file(b"\xff\xfe\x00binary", "E08000003")
+    assert str(raised.value.errors[0]) == "line 1: The file must be UTF-8 CSV"
