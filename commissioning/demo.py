@@ -88,10 +88,13 @@ def _seed_users(consortium: Consortium) -> None:
     }
     for role, scope in accounts.items():
         email = f"{role}@{DEMO_DOMAIN}"
-        if db.session.scalar(select(User).where(User.email == email)) is None:
-            user = User(email=email, role=role, **scope)
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, role=role)
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
+        for name, value in scope.items():  # demo accounts keep the scope the README gives
+            setattr(user, name, value)
 
 
 def _seed_home_profiles(seed: int) -> None:
@@ -229,6 +232,7 @@ def _demo_referral(child, nearest, rng: random.Random, commissioner: User) -> Re
             {"sector": nearest(a.lat, a.lon), "radius_km": round(a.radius_km)} for a in child.avoid
         ],
         sections_done=list(SECTIONS),
+        is_synthetic=True,
         history=[
             ReferralStatusChange(status="ready", by=commissioner, note="Synthetic demo referral")
         ],

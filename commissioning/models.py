@@ -302,6 +302,8 @@ class Referral(db.Model):
     inadequate_override_reason: Mapped[str | None] = mapped_column(String(300))
     # The sections of the referral form saved so far; all of them before it can be submitted.
     sections_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # An invented child of the demo's waiting list: counted apart in sufficiency figures.
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     sibling_group_id: Mapped[int | None] = mapped_column(ForeignKey("sibling_group.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -400,10 +402,14 @@ class BatchRun(db.Model):
     pins: Mapped[list[dict]] = mapped_column(JSON, default=list)
     exclusions: Mapped[list[dict]] = mapped_column(JSON, default=list)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("batch_run.id"))
-    instance: Mapped[dict] = mapped_column(JSON)
+    referral_references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The job builds the instance when it starts (too big to build within a web request);
+    # it, the result and the baseline are large, so they load only when read.
+    instance: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     progress: Mapped[dict] = mapped_column(JSON, default=dict)
-    result: Mapped[dict | None] = mapped_column(JSON)
-    baseline: Mapped[dict | None] = mapped_column(JSON)  # sequential greedy, same instance
+    result: Mapped[dict | None] = mapped_column(JSON, deferred=True)
+    # Sequential greedy (today's one-at-a-time practice) on the same instance.
+    baseline: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     message: Mapped[str | None] = mapped_column(String(500))
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -92,6 +92,8 @@ AUDIT_ACTIONS = {
     "placement.confirm": "Placement confirmed",
     "batch.start": "Batch proposal started",
     "batch.cancel": "Batch proposal cancelled",
+    "needs_analysis.upload": "Needs analysis uploaded",
+    "needs_analysis.form": "Needs analysis line entered",
 }
 
 # Placements data standard v2: when the placement is needed, and who the child can live with.

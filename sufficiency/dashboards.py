@@ -1,5 +1,6 @@
-"""The dashboards: for each, the tables (real register or synthetic placements) and charts it
-shows for an area. Built from queries and pure metrics; the views only render them."""
+"""The dashboards: for each, the tables (the real register; placements recorded in Hearth and
+the demo's synthetic ones) and charts it shows for an area. Built from queries and pure
+metrics; the views only render them."""
 
 import csv
 import io
@@ -50,7 +51,7 @@ def _supply(area: Area, places: Geography, options: Options) -> Dashboard:
     by_grade = supply.by_grade(previous, current, area)
     by_size = supply.by_size(previous, current, area)
     changes = supply.openings_and_closures(previous, current, area, places)
-    vacancies = supply.vacancies(current, area, places, synthetic=queries.vacancies_are_synthetic())
+    vacancies = supply.vacancies(current, area, places, provenance=queries.vacancies_provenance())
     return Dashboard(
         [
             Panel(by_area, _compare_registers(by_area, "Places", horizontal=True)),
@@ -100,9 +101,11 @@ def _secure(area: Area, places: Geography, options: Options) -> Dashboard:
         places,
         key="secure_vacancies",
         caption="Secure vacancies now",
-        synthetic=queries.vacancies_are_synthetic(),
+        provenance=queries.vacancies_provenance(),
     )
-    orders = placements.secure_orders_by_placing_la(facts, area, places)
+    orders = placements.secure_orders_by_placing_la(
+        facts, queries.secure_order_waits(), area, places
+    )
     routes = placements.secure_order_routes(facts, area)
     return Dashboard(
         [
@@ -307,5 +310,5 @@ def as_csv(table: Table) -> str:
     writer.writerow(table.headings)
     writer.writerows(["" if cell is None else cell for cell in row] for row in table.all_rows())
     if table.synthetic:
-        writer.writerow(["Synthetic demo data: not real placements."])
+        writer.writerow([table.provenance.note])
     return buffer.getvalue()

@@ -1,9 +1,9 @@
 """Sufficiency's tables: LAs' needs analyses, and the demo's SYNTHETIC placements snapshot.
 
-The placements snapshot stands in for the Placement and Offer tables the referrals issue will
-add: the dashboards read it only through sufficiency.queries.placement_facts and
-declined_offers, which will read those tables instead. Its rows are anonymised (no child, only
-the placing authority, the home and the figures the dashboards aggregate).
+The placements snapshot is background for the demo: the dashboards read it, together with the
+Placement and Offer rows recorded in Hearth, only through sufficiency.queries. Its rows are
+anonymised (no child, only the placing authority, the home and the figures the dashboards
+aggregate).
 """
 
 from datetime import date, datetime

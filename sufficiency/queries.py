@@ -1,8 +1,10 @@
 """Read-only queries for the dashboards: they return the pure metrics' plain dataclasses.
 
-The placement figures come from `placement_facts` and `declined_offers` alone: today they read
-the demo's SYNTHETIC snapshot (sufficiency.models.PlacementRecord); when referrals, offers and
-placements are recorded, these two functions read those tables instead and nothing else changes.
+The figures about children come from `placement_facts`, `secure_order_waits` and
+`declined_offers` alone. Each combines what commissioners and providers recorded in Hearth
+(Placement, Offer, open Referrals) with the demo's SYNTHETIC snapshot
+(sufficiency.models.PlacementRecord, DeclinedOfferRecord), flagging each row is_synthetic so
+that every table says whether invented rows are in it.
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,11 @@ from commissioning.models import (
     Consortium,
     Home,
     LocalAuthority,
+    Offer,
+    Placement,
     PostcodeArea,
+    Referral,
+    ReferralStatusChange,
     Region,
     StatementOfPurpose,
     User,
@@ -27,9 +33,9 @@ from commissioning.reference.register import load_register_homes
 from commissioning.registry.queries import VACANCY_CONFIRMED_FOR
 from sufficiency.metrics.demand import CateringHome, NeedLine
 from sufficiency.metrics.geography import Geography
-from sufficiency.metrics.placements import DeclinedOffer, PlacementFact
+from sufficiency.metrics.placements import DeclinedOffer, PlacementFact, SecureOrderWait
 from sufficiency.metrics.supply import Register, SupplyHome, from_register
-from sufficiency.metrics.tables import ENGLAND, Area
+from sufficiency.metrics.tables import ENGLAND, Area, Provenance, provenance_of
 from sufficiency.metrics.vocabulary import placement_type_of_home
 from sufficiency.models import DeclinedOfferRecord, NeedsAnalysis, PlacementRecord
 
@@ -117,12 +123,13 @@ def current_register() -> Register:
     )
 
 
+def _in_utc(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes; they were stored in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _is_recent(moment: datetime | None, since: datetime) -> bool:
-    if moment is None:
-        return False
-    if moment.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment >= since
+    return moment is not None and _in_utc(moment) >= since
 
 
 @cache
@@ -131,13 +138,9 @@ def previous_register() -> Register:
     return from_register(register_label(as_at), load_register_homes(year))
 
 
-def vacancies_are_synthetic() -> bool:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(VacancyUpdate).where(VacancyUpdate.is_synthetic)
-        )
-        > 0
-    )
+def vacancies_provenance() -> Provenance:
+    """Whether the vacancies stated were entered by providers, invented by the demo, or both."""
+    return provenance_of(db.session.scalars(select(VacancyUpdate.is_synthetic).distinct()))
 
 
 def catering_homes() -> list[CateringHome]:
@@ -161,10 +164,70 @@ def catering_homes() -> list[CateringHome]:
     ]
 
 
-# ---- placements and offers (SYNTHETIC until referrals and placements are recorded)
+# ---- placements and offers: recorded in Hearth, and the demo's SYNTHETIC snapshot
+
+OPEN_REFERRAL_STATUSES = ("ready", "offered")
+
+
+def _submitted_at():
+    """A column: when the referral was first submitted (moved to "ready"), else started."""
+    first_ready = (
+        select(func.min(ReferralStatusChange.at))
+        .where(
+            ReferralStatusChange.referral_id == Referral.id,
+            ReferralStatusChange.status == "ready",
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(first_ready, Referral.created_at).label("submitted_at")
+
+
+def _days_since(moment: datetime) -> int:
+    return (datetime.now(UTC) - _in_utc(moment)).days
 
 
 def placement_facts() -> list[PlacementFact]:
+    return [*_recorded_placements(), *_snapshot_placements()]
+
+
+def _recorded_placements() -> list[PlacementFact]:
+    rows = db.session.execute(
+        select(
+            Placement,
+            Home.la_code,
+            Home.provision_type,
+            Home.places,
+            _submitted_at(),
+            Referral.is_synthetic,
+        )
+        .join(Placement.home)
+        .join(Placement.referral)
+    )
+    return [_recorded_placement(row) for row in rows]
+
+
+def _recorded_placement(row) -> PlacementFact:
+    placement = row.Placement
+    placement_type = placement_type_of_home(row.provision_type, row.places, placement.solo)
+    # Placement.secure is the child's secure order; placed outside a secure home, they still
+    # wait for a secure bed.
+    waiting = placement.secure and placement_type != "secure"
+    return PlacementFact(
+        placing_la_code=placement.placing_la_code,
+        home_la_code=row.la_code,
+        placement_type=placement_type,
+        weekly_cost=placement.weekly_cost,
+        distance_km=placement.distance_km,
+        out_of_area=placement.out_of_area,
+        at_a_distance=placement.at_a_distance,
+        secure_order=placement.secure,
+        days_waiting=_days_since(row.submitted_at) if waiting else None,
+        start_date=placement.start_date,
+        is_synthetic=row.is_synthetic,
+    )
+
+
+def _snapshot_placements() -> list[PlacementFact]:
     # Columns, not ORM objects: the national snapshot is thousands of rows on every dashboard.
     rows = db.session.execute(
         select(
@@ -184,15 +247,30 @@ def placement_facts() -> list[PlacementFact]:
     return [PlacementFact(*row) for row in rows]
 
 
-def declined_offers() -> list[DeclinedOffer]:
+def secure_order_waits() -> list[SecureOrderWait]:
+    """Children with a secure order whose referral is open: submitted, not yet placed."""
     rows = db.session.execute(
+        select(Referral.placing_la_code, _submitted_at(), Referral.is_synthetic).where(
+            Referral.secure_order.is_(True), Referral.status.in_(OPEN_REFERRAL_STATUSES)
+        )
+    )
+    return [SecureOrderWait(la, _days_since(at), synthetic) for la, at, synthetic in rows]
+
+
+def declined_offers() -> list[DeclinedOffer]:
+    recorded = db.session.execute(
+        select(Referral.placing_la_code, Offer.decline_reason, Referral.is_synthetic)
+        .join(Offer.referral)
+        .where(Offer.status == "declined")
+    )
+    snapshot = db.session.execute(
         select(
             DeclinedOfferRecord.placing_la_code,
             DeclinedOfferRecord.reason,
             DeclinedOfferRecord.is_synthetic,
         )
-    ).all()
-    return [DeclinedOffer(*row) for row in rows]
+    )
+    return [DeclinedOffer(*row) for row in (*recorded, *snapshot)]
 
 
 # ---- needs analyses

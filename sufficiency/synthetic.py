@@ -1,10 +1,10 @@
 """A SYNTHETIC snapshot of current placements and declined offers, for the demo only.
 
-Until referrals, offers and placements are recorded in Hearth, the placement dashboards show
-this invented snapshot, deterministic from a seed and labelled "Synthetic demo data". Children
-are spread over placing authorities, given a kind of placement (shared, solo, or a secure order)
-and put in a home of that kind with a bed left, usually one of the nearest. Rates are orders of
-magnitude from published figures, not any authority's own.
+The placement dashboards show this invented snapshot, deterministic from a seed, as background
+to the placements and offers recorded in Hearth, and label any table it feeds as synthetic.
+Children are spread over placing authorities, given a kind of placement (shared, solo, or a
+secure order) and put in a home of that kind with a bed left, usually one of the nearest. Rates
+are orders of magnitude from published figures, not any authority's own.
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from sufficiency.metrics.vocabulary import DECLINE_REASONS
+from commissioning.vocabulary import DECLINE_REASONS
 
 PLACEMENTS = 6_000
 SECURE_ORDER_SHARE = 0.03
@@ -28,7 +28,16 @@ WAITING_FOR_SECURE_COST_FACTOR = 1.8
 # nearest first, is geometric with this success probability.
 NEAREST_RANK_P = 0.06
 DECLINES_PER_PLACEMENT = 1.5
-DECLINE_REASON_SHARES = (0.3, 0.2, 0.2, 0.12, 0.08, 0.06, 0.04)
+# How often homes give each reason a provider can decline with (one share per token).
+DECLINE_REASON_SHARES = {
+    "impact_on_current_group": 0.35,
+    "no_vacancy": 0.2,
+    "cannot_meet_needs": 0.2,
+    "outside_statement_of_purpose": 0.08,
+    "location_unsuitable": 0.08,
+    "staffing": 0.05,
+    "other": 0.04,
+}
 SNAPSHOT_AS_AT = date(2024, 3, 31)
 EARTH_RADIUS_KM = 6371.0
 
@@ -176,11 +185,12 @@ def _place_child(rng, authority: AuthorityLike, neighbours: set[str], beds: dict
 
 def _declines(rng, placement: SyntheticPlacement, homes: list[HomeForPlacing]):
     reasons = list(DECLINE_REASONS)
+    shares = [DECLINE_REASON_SHARES[reason] for reason in reasons]
     return [
         SyntheticDeclinedOffer(
             placing_la_code=placement.placing_la_code,
             home_urn=homes[int(rng.integers(len(homes)))].urn,
-            reason=reasons[rng.choice(len(reasons), p=DECLINE_REASON_SHARES)],
+            reason=reasons[rng.choice(len(reasons), p=shares)],
             declined_on=placement.start_date - timedelta(days=int(rng.integers(1, 30))),
         )
         for _ in range(int(rng.poisson(DECLINES_PER_PLACEMENT)))

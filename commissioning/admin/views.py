@@ -50,7 +50,7 @@ def change_user(user_id: int, change: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
-        flash("You cannot disable your own account")
+        flash("You cannot disable your own account", "important")
         return redirect(url_for("admin.users"))
     services.set_user_active(user, change == "enable", by=current_user)
     flash(f"Account {change}d for {user.email}")

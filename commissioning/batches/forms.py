@@ -9,26 +9,7 @@ from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from commissioning.providers.forms import choices
-
-# The default weights (matching.Weights), shown and changeable on the start page.
-WEIGHT_FIELDS = {
-    "per_km_family": ("Points per km from the family home", 10, 1000),
-    "per_pound": ("Points per £1 of weekly fee", 1, 100),
-    "per_impact_point": ("Points per point of group impact", 150, 10000),
-    "at_a_distance": ("Points for a placement at a distance", 750, 100000),
-}
-
-
-def weight_field(label: str, default: int, maximum: int) -> IntegerField:
-    return IntegerField(
-        label,
-        widget=GovTextInput(),
-        default=default,
-        validators=[
-            InputRequired(message=f"Enter {label[0].lower()}{label[1:]}"),
-            NumberRange(min=0, max=maximum, message=f"Enter a weight from 0 to {maximum}"),
-        ],
-    )
+from commissioning.referrals.forms import WEIGHTS, weight_field
 
 
 class StartBatchForm(FlaskForm):
@@ -46,14 +27,14 @@ class StartBatchForm(FlaskForm):
             NumberRange(min=1, max=600, message="Time limit must be between 1 and 600 seconds"),
         ],
     )
-    per_km_family = weight_field(*WEIGHT_FIELDS["per_km_family"])
-    per_pound = weight_field(*WEIGHT_FIELDS["per_pound"])
-    per_impact_point = weight_field(*WEIGHT_FIELDS["per_impact_point"])
-    at_a_distance = weight_field(*WEIGHT_FIELDS["at_a_distance"])
+    per_km_family = weight_field("per_km_family", required=True)
+    per_pound = weight_field("per_pound", required=True)
+    per_impact_point = weight_field("per_impact_point", required=True)
+    at_a_distance = weight_field("at_a_distance", required=True)
     submit = SubmitField("Start the proposal", widget=GovSubmitInput())
 
     def weights(self) -> dict:
-        return {name: self[name].data for name in WEIGHT_FIELDS}
+        return {name: self[name].data for name in WEIGHTS}
 
 
 class PairingForm(FlaskForm):

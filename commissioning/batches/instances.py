@@ -25,6 +25,19 @@ def open_referrals(consortium_id: int) -> list[Referral]:
     )
 
 
+def referrals_by_reference(references: list[str]) -> list[Referral]:
+    """The run's referrals, in the order the lead's list gave them."""
+    found = {
+        referral.reference: referral
+        for referral in db.session.scalars(
+            select(Referral)
+            .where(Referral.reference.in_(references))
+            .options(joinedload(Referral.sibling_group))
+        )
+    }
+    return [found[reference] for reference in references if reference in found]
+
+
 def _with_choices(child: matching.Referral, pins: dict, exclusions: dict) -> matching.Referral:
     """The lead's pinned home, or homes ruled out, for this child."""
     return replace(

@@ -8,7 +8,10 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from sqlalchemy import select, update
+
 import matching
+from commissioning.batches.instances import build_instance, referrals_by_reference
 from commissioning.extensions import db
 from commissioning.models import BatchRun
 
@@ -41,11 +44,18 @@ def _execute(app, run_id: int) -> None:
         return
     run.status, run.started_at, run.heartbeat_at = "running", _now(), _now()
     db.session.commit()
-    instance = matching.load_instance(run.instance)
-    baseline = matching.greedy(instance)
     reporter = ProgressReporter(app, run_id)
-    reporter.start()
+    reporter.start()  # heartbeats from now on, so a live run never looks dead
     try:
+        run.instance = build_instance(
+            referrals_by_reference(run.referral_references),
+            run.weights,
+            run.pins,
+            run.exclusions,
+        )
+        db.session.commit()
+        instance = matching.load_instance(run.instance)
+        baseline = matching.greedy(instance)
         result = matching.solve(
             instance,
             time_limit=run.time_limit,
@@ -55,10 +65,9 @@ def _execute(app, run_id: int) -> None:
         )
     finally:
         reporter.finish()
-    status = "cancelled" if reporter.cancelled else "finished"
     _finish(
         run_id,
-        status,
+        "cancelled" if reporter.cancelled else "finished",
         result=matching.result_to_dict(result),
         baseline=matching.result_to_dict(baseline),
     )
@@ -108,12 +117,12 @@ class ProgressReporter:
             db.session.remove()
 
     def _write(self) -> None:
-        run = db.session.get(BatchRun, self.run_id)
-        db.session.refresh(run)
-        if run.cancel_requested and not self.stop.is_set():
+        this_run = BatchRun.id == self.run_id
+        if db.session.scalar(select(BatchRun.cancel_requested).where(this_run)):
             self.cancelled = True
             self.stop.set()
-        run.heartbeat_at = _now()
+        values = {"heartbeat_at": _now()}
         if self._latest:
-            run.progress = {**self._latest, "reported_at": time.time()}
+            values["progress"] = {**self._latest, "reported_at": time.time()}
+        db.session.execute(update(BatchRun).where(this_run).values(**values))
         db.session.commit()

@@ -7,7 +7,7 @@ from statistics import mean
 from sqlalchemy import select
 
 from commissioning.extensions import db
-from commissioning.models import BatchRun, Home, Referral, User
+from commissioning.models import BatchRun, Home, Offer, Referral, User
 from matching.model import TWENTY_MILES_KM
 
 
@@ -37,18 +37,23 @@ class Proposal:
     breakdown: dict
     open: bool  # the referral is still waiting
     bed_free: bool  # the home still has the beds this proposal needs
+    sent: bool  # the referral has already been sent to this home
 
     @property
     def sendable(self) -> bool:
-        return self.open and self.bed_free
+        return self.open and self.bed_free and not self.sent
 
 
 def proposals(run: BatchRun) -> list[Proposal]:
-    """The run's assignments, each marked if its child was placed or its bed went since."""
+    """The run's assignments, each marked if its child was placed, its bed went or it was
+    sent to its home since."""
     assignments = (run.result or {}).get("assignments", [])
+    if not assignments:
+        return []
     beds_needed = Counter(a["home"] for a in assignments)
     homes = {h.urn: h for h in db.session.scalars(select(Home).where(Home.urn.in_(beds_needed)))}
     is_solo = _solo_test(run.instance)
+    sent = _offers_sent([a["referral"] for a in assignments])
     statuses = dict(
         db.session.execute(
             select(Referral.reference, Referral.status).where(
@@ -64,9 +69,20 @@ def proposals(run: BatchRun) -> list[Proposal]:
             breakdown=a["breakdown"],
             open=statuses.get(a["referral"]) in ("ready", "offered"),
             bed_free=homes[a["home"]].vacancies >= beds_needed[a["home"]],
+            sent=(a["referral"], a["home"]) in sent,
         )
         for a in assignments
     ]
+
+
+def _offers_sent(references: list[str]) -> set[tuple[str, str]]:
+    """The (referral, home) pairs among these referrals already sent as offers."""
+    rows = db.session.execute(
+        select(Referral.reference, Offer.home_urn)
+        .join(Offer.referral)
+        .where(Referral.reference.in_(references))
+    )
+    return {(reference, urn) for reference, urn in rows}
 
 
 def _match(assignment: dict) -> dict:

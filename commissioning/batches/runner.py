@@ -29,5 +29,7 @@ def _enqueue(redis_url: str, run_id: int, time_limit: int) -> None:
     from redis import Redis
     from rq import Queue
 
-    queue = Queue(QUEUE, connection=Redis.from_url(redis_url))
-    queue.enqueue(run_batch, run_id, job_timeout=time_limit + JOB_TIMEOUT_MARGIN_SECONDS)
+    with Redis.from_url(redis_url) as connection:
+        Queue(QUEUE, connection=connection).enqueue(
+            run_batch, run_id, job_timeout=time_limit + JOB_TIMEOUT_MARGIN_SECONDS
+        )

@@ -6,7 +6,6 @@ from sqlalchemy import select, update
 
 from commissioning import audit
 from commissioning.batches import runner
-from commissioning.batches.instances import build_instance
 from commissioning.extensions import db
 from commissioning.models import BatchRun, Referral, User
 from commissioning.referrals import services as referral_services
@@ -30,12 +29,7 @@ def _create_run(user: User, referrals: list[Referral], settings: dict, parent=No
         pins=settings.get("pins", []),
         exclusions=settings.get("exclusions", []),
         parent_id=parent.id if parent else None,
-        instance=build_instance(
-            referrals,
-            settings["weights"],
-            settings.get("pins", []),
-            settings.get("exclusions", []),
-        ),
+        referral_references=[referral.reference for referral in referrals],
         progress={},
     )
     db.session.add(run)
@@ -58,8 +52,7 @@ def _create_run(user: User, referrals: list[Referral], settings: dict, parent=No
 
 
 def start_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
-    """Record the run with its whole instance, then hand it to the runner (after the commit,
-    so the job finds it)."""
+    """Record the run, then hand it to the runner (after the commit, so the job finds it)."""
     run = _create_run(user, referrals, settings, parent)
     runner.submit(run.id, run.time_limit)
     return run
@@ -88,14 +81,17 @@ def fail_stalled_runs(stale_after_seconds: int) -> None:
 
 @transactional
 def send_proposals(run: BatchRun, proposals: list[dict], user: User) -> int:
-    """Send each chosen proposal to its home as an offer, as a single search would."""
+    """Send each chosen proposal to its home as an offer, as a single search would; the
+    number of offers made (a proposal already sent makes none)."""
     references = [proposal["referral"] for proposal in proposals]
     referrals = {
         r.reference: r
         for r in db.session.scalars(select(Referral).where(Referral.reference.in_(references)))
     }
-    for proposal in proposals:
+    sent = [
         referral_services.send_offers(
             referrals[proposal["referral"]], {proposal["home"]: proposal["match"]}, user
         )
-    return len(proposals)
+        for proposal in proposals
+    ]
+    return sum(len(offers) for offers in sent)

@@ -17,7 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from commissioning.auth.access import allow
 from commissioning.batches import queries, services
 from commissioning.batches.forms import CancelForm, PairingForm, SendProposalsForm, StartBatchForm
-from commissioning.batches.instances import open_referrals
+from commissioning.batches.instances import open_referrals, referrals_by_reference
+from commissioning.referrals.matching_data import home_table
 
 batches = Blueprint("batches", __name__, url_prefix="/batches")
 
@@ -111,13 +112,13 @@ def cancel(batch: str):
 def rerun(batch: str):
     run = _own_run(batch)
     form = PairingForm()
-    referrals = {r.reference: r for r in open_referrals(current_user.consortium_id)}
-    in_run = [referrals[r["id"]] for r in run.instance["referrals"] if r["id"] in referrals]
+    waiting = {r.reference for r in open_referrals(current_user.consortium_id)}
+    in_run = referrals_by_reference([r for r in run.referral_references if r in waiting])
     if form.validate_on_submit():
         pairing = {"referral": form.referral.data.strip().upper(), "home": form.home.data.strip()}
         if pairing["referral"] not in {r.reference for r in in_run}:
             form.referral.errors.append("Enter the reference of a waiting child in this proposal")
-        elif pairing["home"] not in {h["id"] for h in run.instance["homes"]}:
+        elif pairing["home"] not in home_table().index:
             form.home.errors.append("Enter the URN of an open home with a statement of purpose")
         else:
             settings = {
@@ -131,7 +132,8 @@ def rerun(batch: str):
             }
             again = services.start_run(current_user, in_run, settings, parent=run)
             return redirect(url_for("batches.show", batch=again.reference))
-    flash("Check the pairing: " + "; ".join(e for errors in form.errors.values() for e in errors))
+    problems = "; ".join(error for errors in form.errors.values() for error in errors)
+    flash(f"Check the pairing: {problems}", "important")
     return redirect(url_for("batches.show", batch=batch))
 
 
@@ -147,7 +149,7 @@ def send(batch: str):
     form = SendProposalsForm()
     form.proposals.choices = [SelectChoice(ref) for ref in sendable]
     if not form.validate_on_submit():
-        flash("Select at least one proposal whose bed is still free")
+        flash("Select at least one proposal whose bed is still free", "important")
         return redirect(url_for("batches.show", batch=batch))
     chosen = [vars(sendable[ref]) for ref in form.proposals.data]
     sent = services.send_proposals(run, chosen, current_user)

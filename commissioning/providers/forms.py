@@ -55,6 +55,15 @@ def whole_number(label: str, low: int, high: int, unit: str = "") -> IntegerFiel
     )
 
 
+def sex_field() -> RadioField:
+    return RadioField(
+        "Sex",
+        widget=GovRadioInput(),
+        choices=choices({"F": "Girl", "M": "Boy"}),
+        validators=[InputRequired(message="Select girl or boy")],
+    )
+
+
 class VersionedForm(FlaskForm):
     """Carries the version of the home the form was opened on, for the version check."""
 
@@ -146,12 +155,7 @@ class ResidentForm(VersionedForm):
     title = "Current group"
 
     age = whole_number("Age", YOUNGEST, OLDEST)
-    sex = RadioField(
-        "Sex",
-        widget=GovRadioInput(),
-        choices=choices({"F": "Girl", "M": "Boy"}),
-        validators=[InputRequired(message="Select girl or boy")],
-    )
+    sex = sex_field()
     risks_to_self = SelectMultipleField(
         "Risks to the child",
         widget=GovCheckboxesInput(),

@@ -226,7 +226,7 @@ def offer(offer_id: int):
                 current_user,
             )
         except referral_services.AlreadyDecided:
-            flash("This referral has already been answered or withdrawn")
+            flash("This referral has already been answered or withdrawn", "important")
             return redirect(url_for("providers.offer", offer_id=offer_id))
         flash(
             f"You have {'accepted' if accept else 'declined'} referral {found.referral.reference}"

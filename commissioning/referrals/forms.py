@@ -29,8 +29,9 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+import matching
 from commissioning import vocabulary
-from commissioning.providers.forms import OLDEST, YOUNGEST, choices, whole_number
+from commissioning.providers.forms import OLDEST, YOUNGEST, choices, sex_field, whole_number
 
 NO_IDENTIFIERS = "Do not include names, addresses, dates of birth or other identifying details."
 FREE_TEXT_LIMIT = 300
@@ -98,12 +99,7 @@ class SectionForm(FlaskForm):
 class ChildForm(SectionForm):
     title = "About the child"
     age = whole_number("Age in years", YOUNGEST, OLDEST)
-    sex = RadioField(
-        "Sex",
-        widget=GovRadioInput(),
-        choices=choices({"F": "Girl", "M": "Boy"}),
-        validators=[InputRequired(message="Select girl or boy")],
-    )
+    sex = sex_field()
     needed_by = RadioField(
         "When is the placement needed?",
         widget=GovRadioInput(),
@@ -243,6 +239,32 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm this placement", widget=GovSubmitInput())
 
 
+# The score's main weights (matching.Weights), offered for change on search and batch pages.
+WEIGHTS = {
+    "per_km_family": ("Points per km from the family home", 1000),
+    "per_pound": ("Points per £1 of weekly fee", 100),
+    "per_impact_point": ("Points per point of group impact", 10_000),
+    "at_a_distance": ("Points for a placement at a distance", 100_000),
+}
+
+
+def weight_field(name: str, required: bool) -> IntegerField:
+    """A weight of the score; left empty where optional, it keeps its default."""
+    label, maximum = WEIGHTS[name]
+    default = round(getattr(matching.Weights(), name))
+    presence = InputRequired(message=f"Enter the {label[0].lower()}{label[1:]}")
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        default=default if required else None,
+        description=f"Default {default}",
+        validators=[
+            presence if required else Optional(),
+            NumberRange(min=0, max=maximum, message=f"Enter a weight from 0 to {maximum}"),
+        ],
+    )
+
+
 class SearchSettingsForm(FlaskForm):
     """Re-rank the search: optional filters and the weights of the score (GET, no token)."""
 
@@ -269,30 +291,9 @@ class SearchSettingsForm(FlaskForm):
         ),
         default="",
     )
-    per_km_family = IntegerField(
-        "Points per km from the family home",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=1000, message="Enter a weight from 0 to 1000"),
-        ],
-    )
-    per_pound = IntegerField(
-        "Points per £1 of weekly fee",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100, message="Enter a weight from 0 to 100"),
-        ],
-    )
-    per_impact_point = IntegerField(
-        "Points per point of group impact",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=10000, message="Enter a weight from 0 to 10000"),
-        ],
-    )
+    per_km_family = weight_field("per_km_family", required=False)
+    per_pound = weight_field("per_pound", required=False)
+    per_impact_point = weight_field("per_impact_point", required=False)
     why_not = StringField(
         "Why not this home? (URN)",
         widget=GovTextInput(),

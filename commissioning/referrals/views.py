@@ -81,7 +81,7 @@ def _next_page(referral, section: str) -> str:
 def section(reference: str, section: str):
     referral = _own_referral(reference)
     if referral.status not in ("draft", "ready"):
-        flash("This referral has been sent to homes and can no longer be changed")
+        flash("This referral has been sent to homes and can no longer be changed", "important")
         return redirect(url_for("referrals.show", reference=reference))
     form = SECTIONS[section](data=_section_data(referral, section))
     if form.validate_on_submit():
@@ -118,7 +118,7 @@ def submit(reference: str):
     try:
         services.submit_referral(referral, current_user)
     except services.ReferralProblem as problem:
-        flash(problem.message)
+        flash(problem.message, "important")
         return redirect(url_for("referrals.check", reference=reference))
     flash(f"Referral {reference} is ready: choose the homes to send it to")
     return redirect(url_for("referrals.search", reference=reference))
@@ -131,7 +131,6 @@ def show(reference: str):
     return render_template(
         "referrals/show.html",
         referral=referral,
-        form=ConfirmForm(),
         siblings=queries.siblings_of(referral),
         sections=SECTIONS,
     )
@@ -158,7 +157,7 @@ def _run_search(referral, settings: SearchSettingsForm):
 def search(reference: str):
     referral = _own_referral(reference)
     if referral.status not in ("ready", "offered"):
-        flash("Submit the referral before searching for homes")
+        flash("Submit the referral before searching for homes", "important")
         return redirect(url_for("referrals.check", reference=reference))
     settings = SearchSettingsForm(request.args)
     outcome = _run_search(referral, settings)
@@ -230,11 +229,12 @@ def confirm(reference: str, offer_id: int):
     except services.NoBedLeft:
         flash(
             f"Home {offer.home_urn} has no bed left: another child was placed there first. "
-            "Choose another accepted offer or search again."
+            "Choose another accepted offer or search again.",
+            "important",
         )
         return redirect(url_for("referrals.show", reference=reference))
     except services.AlreadyDecided:
-        flash("This referral has already been placed, or the offer is no longer open")
+        flash("This referral has already been placed, or the offer is no longer open", "important")
         return redirect(url_for("referrals.show", reference=reference))
     flash(f"Placement confirmed in home {offer.home_urn}")
     return redirect(url_for("referrals.show", reference=reference))

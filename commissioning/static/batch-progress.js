@@ -16,17 +16,26 @@
     var element = panel.querySelector('[data-field="' + name + '"]');
     if (element && element.textContent !== text) { element.textContent = text; }
   }
+  function update(run) {
+    if (run.status !== "queued" && run.status !== "running") {
+      window.location.reload();
+      return;
+    }
+    show("status", run.status.charAt(0).toUpperCase() + run.status.slice(1));
+    Object.keys(fields).forEach(function (name) { show(name, fields[name](run.progress || {})); });
+    window.setTimeout(poll, 1000);
+  }
   function poll() {
     fetch(panel.getAttribute("data-url"), { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (run) {
-        if (run.status !== "queued" && run.status !== "running") {
+      .then(function (response) {
+        // Signed out (sent to the sign-in page) or refused: reload, so the server's whole
+        // page says so, rather than leave this one showing a run it no longer follows.
+        if (response.redirected || (response.status >= 400 && response.status < 500)) {
           window.location.reload();
-          return;
+          return null;
         }
-        show("status", run.status.charAt(0).toUpperCase() + run.status.slice(1));
-        Object.keys(fields).forEach(function (name) { show(name, fields[name](run.progress || {})); });
-        window.setTimeout(poll, 1000);
+        if (!response.ok) { throw new Error("progress: HTTP " + response.status); }
+        return response.json().then(update);
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }

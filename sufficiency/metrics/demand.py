@@ -13,6 +13,7 @@ from sufficiency.metrics.tables import (
     Table,
     children,
     is_suppressed,
+    provenance_of,
     text,
 )
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
@@ -91,7 +92,7 @@ def need_against_supply(
             Column("Shortfall (projected children less places)"),
         ),
         tuple(rows),
-        synthetic=any(home.is_synthetic for home in supplying),
+        provenance=provenance_of(home.is_synthetic for home in supplying),
         notes=(
             "Places catering for a need: registered places of open homes whose statement of "
             "purpose includes it (a home catering for several needs counts under each). "

@@ -1,24 +1,32 @@
 """Figures about children's placements: secure orders, solo placements, distance, cost and
-declined offers. Every count of children is suppressed below 5; no row is about one child."""
+declined offers. Every count of children is suppressed below 5; no row is about one child.
+
+The rows may be recorded in Hearth or invented for the demo (is_synthetic); each table says
+which (tables.Provenance).
+"""
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
+from commissioning.vocabulary import DECLINE_REASONS
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.tables import (
     SUPPRESSION_NOTE,
     Area,
     Column,
+    Provenance,
     Table,
     average_of_children,
     children,
     mean_of_children,
+    provenance_of,
     share,
     text,
 )
-from sufficiency.metrics.vocabulary import DECLINE_REASONS, PLACEMENT_TYPES, SECURE_ORDER_ROUTES
+from sufficiency.metrics.vocabulary import PLACEMENT_TYPES, SECURE_ORDER_ROUTES
 
 # The NAO and DfE report placements "more than 20 miles" from home.
 TWENTY_MILES_KM = 32.19
@@ -51,20 +59,37 @@ class PlacementFact:
 
 
 @dataclass(frozen=True)
+class SecureOrderWait:
+    """A child with a secure accommodation order whose referral is still open: not placed yet,
+    so waiting for a secure bed."""
+
+    placing_la_code: str
+    days_waiting: int  # since the referral was submitted
+    is_synthetic: bool
+
+    @property
+    def waiting_for_secure_bed(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
 class DeclinedOffer:
     placing_la_code: str
-    reason: str
+    reason: str | None  # a token of commissioning.vocabulary.DECLINE_REASONS
     is_synthetic: bool
 
 
-def _placed_by(placements: Iterable[PlacementFact], area: Area) -> list[PlacementFact]:
+Child = TypeVar("Child", PlacementFact, SecureOrderWait)
+
+
+def _placed_by(placements: Iterable[Child], area: Area) -> list[Child]:
     # A placement counts for the authority that placed the child (its s22G duty), wherever
     # the home is.
     return [p for p in placements if area.covers(p.placing_la_code)]
 
 
-def _synthetic(rows: Sequence) -> bool:
-    return any(row.is_synthetic for row in rows)
+def _provenance(rows: Sequence) -> Provenance:
+    return provenance_of(row.is_synthetic for row in rows)
 
 
 def _grouped(items, key: Callable) -> dict[str, list]:
@@ -75,13 +100,21 @@ def _grouped(items, key: Callable) -> dict[str, list]:
 
 
 def secure_orders_by_placing_la(
-    placements: Iterable[PlacementFact], area: Area, geography: Geography
+    placements: Iterable[PlacementFact],
+    waits: Iterable[SecureOrderWait],
+    area: Area,
+    geography: Geography,
 ) -> Table:
-    placements = [p for p in _placed_by(placements, area) if p.secure_order]
+    """Children with a secure order: placed in a secure home, or waiting for a bed (placed
+    elsewhere meanwhile, or with their referral still open)."""
+    orders = [
+        *(p for p in _placed_by(placements, area) if p.secure_order),
+        *_placed_by(waits, area),
+    ]
     heading, name_of = geography.breakdown(area)
-    groups = _grouped(placements, lambda p: name_of(p.placing_la_code))
+    groups = _grouped(orders, lambda p: name_of(p.placing_la_code))
 
-    def row(name: str, group: list[PlacementFact]) -> tuple:
+    def row(name: str, group: list[PlacementFact | SecureOrderWait]) -> tuple:
         waiting = [p for p in group if p.waiting_for_secure_bed]
         return (
             name,
@@ -102,8 +135,8 @@ def secure_orders_by_placing_la(
             Column("Median days waiting"),
         ),
         tuple(row(name, groups[name]) for name in sorted(groups)),
-        total=row("Total", placements),
-        synthetic=_synthetic(placements),
+        total=row("Total", orders),
+        provenance=_provenance(orders),
         notes=(SUPPRESSION_NOTE,),
     )
 
@@ -138,7 +171,7 @@ def secure_order_routes(placements: Iterable[PlacementFact], area: Area) -> Tabl
         tuple(
             _cost_row(name, groups.get(token, [])) for token, name in SECURE_ORDER_ROUTES.items()
         ),
-        synthetic=_synthetic(placements),
+        provenance=_provenance(placements),
         notes=(SUPPRESSION_NOTE,),
     )
 
@@ -153,7 +186,7 @@ def cost_by_placement_type(placements: Iterable[PlacementFact], area: Area) -> T
         (text("Placement type"), *_COST_COLUMNS),
         tuple(rows),
         total=_cost_row("All placements", placements),
-        synthetic=_synthetic(placements),
+        provenance=_provenance(placements),
         notes=(SUPPRESSION_NOTE,),
     )
 
@@ -182,7 +215,7 @@ def cost_distribution(placements: Iterable[PlacementFact], area: Area) -> Table:
         f"Placements by weekly cost and placement type, {area.name}",
         (text("Weekly cost"), *(Column(name) for name in PLACEMENT_TYPES.values())),
         tuple(rows),
-        synthetic=_synthetic(placements),
+        provenance=_provenance(placements),
         notes=(SUPPRESSION_NOTE,),
     )
 
@@ -222,7 +255,7 @@ def distance_by_placing_la(
         ),
         tuple(row(name, groups[name]) for name in sorted(groups)),
         total=row("Total", placements),
-        synthetic=_synthetic(placements),
+        provenance=_provenance(placements),
         notes=(
             "Out of area: outside the placing authority. At a distance: out of area and not in "
             "an adjoining authority (Care Planning Regulations 2010, reg 11).",
@@ -231,9 +264,15 @@ def distance_by_placing_la(
     )
 
 
+def _row_for_reason(reason: str | None) -> str:
+    # The offer table allows a decline without a reason: count it as "other", so that the
+    # rows add up to the total.
+    return reason if reason in DECLINE_REASONS else "other"
+
+
 def declined_offers_by_reason(offers: Iterable[DeclinedOffer], area: Area) -> Table:
     offers = [offer for offer in offers if area.covers(offer.placing_la_code)]
-    counts = Counter(offer.reason for offer in offers)
+    counts = Counter(_row_for_reason(offer.reason) for offer in offers)
     rows = [
         (name, children(counts[token]), share(counts[token], len(offers)))
         for token, name in DECLINE_REASONS.items()
@@ -244,6 +283,6 @@ def declined_offers_by_reason(offers: Iterable[DeclinedOffer], area: Area) -> Ta
         (text("Reason"), Column("Offers declined"), Column("Share (%)")),
         tuple(rows),
         total=("Total", children(len(offers)), None),
-        synthetic=_synthetic(offers),
+        provenance=_provenance(offers),
         notes=(SUPPRESSION_NOTE,),
     )

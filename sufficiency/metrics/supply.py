@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from commissioning.vocabulary import GRADES, SECTORS
 from sufficiency.metrics.geography import Geography
-from sufficiency.metrics.tables import Area, Column, Table, text
+from sufficiency.metrics.tables import Area, Column, Provenance, Table, text
 
 SECURE = "secure_childrens_home"
 SIZE_BANDS = ("1 place", "2 places", "3 places", "4 places", "5 places", "6 or more places")
@@ -241,7 +241,7 @@ def vacancies(
     geography: Geography,
     key: str = "vacancies",
     caption: str = "Vacancies now",
-    synthetic: bool = False,
+    provenance: Provenance = Provenance.REAL,
 ) -> Table:
     """Vacant beds as providers last stated them, and how many were confirmed this week."""
     current = current.within(area)
@@ -265,7 +265,7 @@ def vacancies(
         ),
         tuple(rows),
         total=("Total", *total),
-        synthetic=synthetic,
+        provenance=provenance,
     )
 
 

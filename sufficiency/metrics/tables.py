@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from statistics import mean, median
 
 # DfE statistics practice: a count of 1 to 4 children is shown as "<5", because a small
@@ -20,17 +21,54 @@ class Column:
     numeric: bool = True
 
 
+class Provenance(Enum):
+    """Whether a table's rows were recorded for real or invented for the demo; the value is
+    the tag the interface shows (none for real figures)."""
+
+    REAL = ""
+    SYNTHETIC = "Synthetic demo data"
+    MIXED = "Includes synthetic demo data"
+
+    @property
+    def note(self) -> str:
+        """What the tag means, under the table and at the foot of its CSV."""
+        return PROVENANCE_NOTES[self]
+
+
+PROVENANCE_NOTES = {
+    Provenance.REAL: "",
+    Provenance.SYNTHETIC: "Synthetic demo data: invented for the demonstration, not real figures.",
+    Provenance.MIXED: (
+        "Includes synthetic demo data: figures recorded in Hearth together with figures "
+        "invented for the demonstration."
+    ),
+}
+
+
+def provenance_of(synthetic_flags: Iterable[bool]) -> Provenance:
+    """The provenance of rows from their is_synthetic flags (no rows: nothing invented)."""
+    flags = set(synthetic_flags)
+    if flags == {True}:
+        return Provenance.SYNTHETIC
+    return Provenance.MIXED if True in flags else Provenance.REAL
+
+
 @dataclass(frozen=True)
 class Table:
-    """A captioned table; `synthetic` when its source is the demo's invented placements."""
+    """A captioned table, and whether its rows are real or the demo's invented ones."""
 
     key: str
     caption: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     total: tuple[Cell, ...] | None = None
-    synthetic: bool = False
+    provenance: Provenance = Provenance.REAL
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def synthetic(self) -> bool:
+        """Some or all of its rows were invented for the demo."""
+        return self.provenance is not Provenance.REAL
 
     @property
     def headings(self) -> list[str]:

@@ -24,12 +24,3 @@ SECURE_ORDER_ROUTES = {
     "solo": "Solo placement while waiting for a secure bed",
     "standard": "Children's home with others while waiting for a secure bed",
 }
-DECLINE_REASONS = {
-    "impact_on_group": "Impact on the children already living there",
-    "needs_not_met": "Cannot meet the child's needs",
-    "no_vacancy_in_time": "No bed by the date needed",
-    "risk_to_others": "Risk the child poses to others",
-    "location_unsafe": "Location unsafe for the child",
-    "outside_statement_of_purpose": "Outside the home's statement of purpose",
-    "staffing": "Not enough staff",
-}

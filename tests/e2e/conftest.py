@@ -23,6 +23,17 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm, by `make install`
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGE_LOAD_SECONDS = 20
+# axe-core 4.7+ no longer reports duplicate ids (WCAG 2.2 dropped 4.1.1), and it finds a
+# label by its `for` without asking whether the browser ties it to that field: both are
+# checked here, as a duplicate id can silently take a field's label away.
+DUPLICATE_IDS = (
+    "const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+    "return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];"
+)
+LABELS_WITHOUT_FIELD = (
+    "return [...document.querySelectorAll('label[for]')]"
+    ".filter(label => label.control === null).map(label => label.htmlFor);"
+)
 
 
 @pytest.fixture(scope="session")
@@ -78,14 +89,85 @@ class Page:
         self.driver.get(self.base_url + path)
 
     def sign_in(self, role: str) -> None:
-        from selenium.webdriver.common.by import By
+        """Sign in as the demo account of a role."""
+        self.sign_in_as(f"{role}@{demo.DEMO_DOMAIN}", demo.DEMO_PASSWORD)
 
+    def sign_in_as(self, email: str, password: str) -> None:
         self.driver.delete_all_cookies()
         self.open("/sign-in")
-        self.driver.find_element(By.NAME, "email").send_keys(f"{role}@{demo.DEMO_DOMAIN}")
-        self.driver.find_element(By.NAME, "password").send_keys(demo.DEMO_PASSWORD)
-        self.driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
-        self.wait_for("!location.pathname.startsWith('/sign-in')")
+        self.fill("email", email)
+        self.fill("password", password)
+        self.press("form [type=submit]")
+        assert not self.path.startswith("/sign-in"), self.text("main")
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.driver.current_url).path
+
+    def element(self, css: str):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def elements(self, css: str) -> list:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self, css: str = "main") -> str:
+        """What a reader sees in an element (the main content unless told)."""
+        return self.element(css).text
+
+    def fill(self, name: str, value: str) -> None:
+        field = self.element(f"[name='{name}']")
+        field.clear()
+        field.send_keys(value)
+
+    def choose(self, name: str, value: str) -> None:
+        """Tick a checkbox or choose a radio button by clicking its label, as a person does."""
+        field = self.element(f"input[name='{name}'][value='{value}']")
+        self.element(f"label[for='{field.get_attribute('id')}']").click()
+        assert field.is_selected(), f"{name}={value} is not selected"
+
+    def select(self, name: str, value: str) -> None:
+        from selenium.webdriver.support.ui import Select
+
+        Select(self.element(f"select[name='{name}']")).select_by_value(value)
+
+    def press(self, css: str) -> None:
+        """Click a button or link and wait for the page it leads to (logs start afresh)."""
+        self.follow(self.element(css))
+
+    def press_button(self, text: str) -> None:
+        """Click the button in the main content whose words start with text."""
+        from selenium.webdriver.common.by import By
+
+        self.follow(
+            self.driver.find_element(
+                By.XPATH, f"//main//button[starts-with(normalize-space(.), '{text}')]"
+            )
+        )
+
+    def follow_link(self, text: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.follow(self.driver.find_element(By.LINK_TEXT, text))
+
+    def follow(self, element) -> None:
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.drain_logs()
+        current = self.element("html")
+        element.click()
+        WebDriverWait(self.driver, PAGE_LOAD_SECONDS).until(
+            expected_conditions.staleness_of(current)
+        )
+        self.wait_for("document.readyState === 'complete'")
+
+    def notification(self) -> str:
+        """The text of the success banner (a flashed message)."""
+        return self.text(".govuk-notification-banner--success .govuk-notification-banner__content")
 
     def wait_for(self, script: str, seconds: float = 10) -> None:
         """Wait until a JavaScript expression is true on the page."""
@@ -120,6 +202,15 @@ class Page:
             if urlsplit(url).scheme not in ("data", "blob")
             and urlsplit(url).hostname != "127.0.0.1"
         ]
+
+    def assert_sound(self) -> None:
+        """The page as it is now: no console error, nothing fetched from another server, no
+        WCAG 2.2 A or AA violation, and every id unique and every label tied to its field."""
+        assert self.console_errors() == [], self.path
+        assert self.requests_leaving_the_server() == [], self.path
+        assert self.accessibility_violations() == [], self.path
+        assert self.driver.execute_script(DUPLICATE_IDS) == [], self.path
+        assert self.driver.execute_script(LABELS_WITHOUT_FIELD) == [], self.path
 
     def accessibility_violations(self) -> list[str]:
         """WCAG 2.2 A and AA violations axe-core finds on the page as it is now."""

@@ -6,11 +6,15 @@ import statistics
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from commissioning import demo
 from commissioning.extensions import db
-from commissioning.models import AuditEvent
+from commissioning.models import AuditEvent, Home, Placement, Referral, User
+from commissioning.referrals import services as referrals
+from commissioning.referrals.forms import SECTIONS
 from sufficiency.dashboards import KINDS
+from sufficiency.metrics.tables import Provenance
 from sufficiency.models import NeedsAnalysis, PlacementRecord
 from sufficiency.needs_file import template_csv
 from tests.integration.conftest import csrf_token, sign_in
@@ -63,11 +67,12 @@ def test_an_analyst_sees_their_consortium_by_default(analyst):
 
 
 def test_placement_figures_are_labelled_synthetic(analyst, app_context):
+    # Other tests may have confirmed placements: then the tables mix recorded and demo rows.
+    labels = {Provenance.SYNTHETIC, Provenance.MIXED}
     text = analyst.get("/sufficiency/cost").get_data(as_text=True)
-    assert "Synthetic demo data" in text
-    assert csv_rows(analyst.get("/sufficiency/cost.csv"))[-1] == [
-        "Synthetic demo data: not real placements."
-    ]
+    assert any(label.value in text for label in labels)
+    footer = csv_rows(analyst.get("/sufficiency/cost.csv"))[-1]
+    assert footer in [[label.note] for label in labels]
     assert (
         db.session.scalar(select(func.count()).where(PlacementRecord.is_synthetic.is_(False))) == 0
     )
@@ -140,6 +145,116 @@ def test_each_dashboard_renders_nationally_within_half_a_second(admin, kind):
         assert admin.get(f"/sufficiency/{kind}").status_code == 200
         timings.append((time.perf_counter() - started) * 1000)
     assert statistics.median(timings) < RENDER_BUDGET_MS
+
+
+# ---- placements, offers and referrals recorded in Hearth
+
+# The match a commissioner saw when sending: far from home and over £10,000 a week.
+FAR_AND_COSTLY = {
+    "distance_km": 80.0,
+    "out_of_area": True,
+    "at_a_distance": True,
+    "over_20_miles": True,
+    "weekly_cost": 12_000,
+    "group_impact": 0.0,
+    "ofsted_grade": "good",
+    "score": 12_080,
+    "solo": False,
+}
+
+
+@pytest.fixture
+def recorded(app):
+    """Records children's referrals through the referral services as the demo commissioner,
+    and removes them (with their offers, placements and audit events) afterwards."""
+    references, vacancies = [], {}
+    with app.app_context():
+        user = db.session.scalar(
+            select(User).where(User.email == f"commissioner@{demo.DEMO_DOMAIN}")
+        )
+
+        def submitted_referral(secure_order: str = "no") -> Referral:
+            referral = referrals.start_referral(user)
+            references.append(referral.reference)
+            for section in SECTIONS:
+                data = {"secure_order": secure_order} if section == "legal" else {}
+                referrals.save_section(referral, section, data, user)
+            referrals.submit_referral(referral, user)
+            return referral
+
+        def placed_after_a_decline(reason: str) -> Placement:
+            """A referral sent to two homes: the first declines for reason, the second is
+            confirmed."""
+            homes = db.session.scalars(
+                select(Home)
+                .where(Home.provision_type == "childrens_home", Home.vacancies >= 1)
+                .where(Home.registration_status == "active", Home.places >= 2)
+                .order_by(Home.urn)
+                .limit(2)
+            ).all()
+            vacancies.update({home.urn: home.vacancies for home in homes})
+            declining, placing = referrals.send_offers(
+                submitted_referral(), {home.urn: FAR_AND_COSTLY for home in homes}, user
+            )
+            referrals.respond_to_offer(declining, False, reason, "Too far from school", user)
+            referrals.respond_to_offer(placing, True, None, "Fine", user)
+            return referrals.confirm_placement(placing, user)[0]
+
+        yield submitted_referral, placed_after_a_decline
+        db.session.rollback()
+        ours = Referral.reference.in_(references)
+        db.session.execute(
+            delete(Placement).where(Placement.referral_id.in_(select(Referral.id).where(ours)))
+        )
+        for referral in db.session.scalars(select(Referral).where(ours)):
+            db.session.delete(referral)
+        db.session.execute(delete(AuditEvent).where(AuditEvent.object_id.in_(references)))
+        for urn, count in vacancies.items():
+            db.session.get(Home, urn).vacancies = count
+        db.session.commit()
+
+
+def figures(client, path: str, row: str = "Total") -> dict[str, str]:
+    """One row of a dashboard's CSV, by heading."""
+    rows = csv_rows(client.get(path))
+    return dict(zip(rows[0], next(cells for cells in rows if cells[0] == row), strict=True))
+
+
+def test_a_confirmed_placement_counts_on_the_distance_and_cost_dashboards(admin, recorded):
+    _, placed_after_a_decline = recorded
+    distance = "/sufficiency/distance.csv"  # England: no count of children is under 5
+    cost = "/sufficiency/cost.csv?table=cost_by_type"
+    before = figures(admin, distance), figures(admin, cost, "All placements")
+    placed_after_a_decline("location_unsuitable")
+    after = figures(admin, distance), figures(admin, cost, "All placements")
+    for heading in ("Children placed", "Out of area", "At a distance", "Over 20 miles"):
+        assert int(after[0][heading]) == int(before[0][heading]) + 1, heading
+    for heading in ("Children", "Children costing over £10,000 a week"):
+        assert int(after[1][heading]) == int(before[1][heading]) + 1, heading
+    page = admin.get("/sufficiency/distance").get_data(as_text=True)
+    assert Provenance.MIXED.value in page and Provenance.MIXED.note in page
+
+
+def test_a_declined_offer_counts_on_the_demand_dashboard_under_its_reason(admin, recorded):
+    _, placed_after_a_decline = recorded
+    declines = "/sufficiency/demand.csv?table=declined_offers"
+    reason = "Location unsuitable for the child"
+    before = figures(admin, declines, reason), figures(admin, declines)
+    placed_after_a_decline("location_unsuitable")
+    after = figures(admin, declines, reason), figures(admin, declines)
+    assert int(after[0]["Offers declined"]) == int(before[0]["Offers declined"]) + 1
+    assert int(after[1]["Offers declined"]) == int(before[1]["Offers declined"]) + 1
+
+
+def test_a_child_with_a_secure_order_waiting_to_be_placed_counts_as_waiting(admin, recorded):
+    submitted_referral, _ = recorded
+    orders = "/sufficiency/secure.csv?table=secure_orders"
+    before = figures(admin, orders)
+    submitted_referral(secure_order="yes")
+    after = figures(admin, orders)
+    for heading in ("Children with a secure order", "Waiting for a secure bed"):
+        assert int(after[heading]) == int(before[heading]) + 1, heading
+    assert after["In a secure children's home"] == before["In a secure children's home"]
 
 
 # ---- needs analyses

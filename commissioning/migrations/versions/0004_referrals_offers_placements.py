@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('avoid', sa.JSON(), nullable=False),
     sa.Column('inadequate_override_reason', sa.String(length=300), nullable=True),
     sa.Column('sections_done', sa.JSON(), nullable=False),
+    sa.Column('is_synthetic', sa.Boolean(), nullable=False),
     sa.Column('sibling_group_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_referral_consortium_id_consortium')),

@@ -1,4 +1,5 @@
-"""Small numbers of children never show: "<5" in every table (and so every chart and CSV)."""
+"""Small numbers of children never show: "<5" in every table (and so every chart and CSV);
+and each table says whether invented demo rows are in it."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from sufficiency.metrics.tables import (
     SUPPRESSED,
     WITHHELD,
     Area,
+    Provenance,
     average_of_children,
     children,
     share,
@@ -24,7 +26,9 @@ PLACES = Geography(
 )
 
 
-def placement(la="E1", kind="standard", cost=5000, km=5.0, out=False, far=False, order=False):
+def placement(
+    la="E1", kind="standard", cost=5000, km=5.0, out=False, far=False, order=False, demo=True
+):
     return placements.PlacementFact(
         placing_la_code=la,
         home_la_code=la,
@@ -36,7 +40,7 @@ def placement(la="E1", kind="standard", cost=5000, km=5.0, out=False, far=False,
         secure_order=order,
         days_waiting=10 if order and kind != "secure" else None,
         start_date=date(2024, 1, 1),
-        is_synthetic=True,
+        is_synthetic=demo,
     )
 
 
@@ -70,7 +74,7 @@ def test_distance_suppresses_small_authorities_and_keeps_the_total():
 
 def test_secure_order_figures_never_give_one_childs_wait_or_cost():
     facts = [placement(kind="solo", order=True, cost=20000), placement(kind="secure", order=True)]
-    waiting = placements.secure_orders_by_placing_la(facts, ENGLAND, PLACES)
+    waiting = placements.secure_orders_by_placing_la(facts, [], ENGLAND, PLACES)
     assert waiting.total == ("Total", SUPPRESSED, SUPPRESSED, SUPPRESSED, WITHHELD)
     routes = placements.secure_order_routes(facts, ENGLAND)
     solo_route = routes.rows[1]
@@ -97,9 +101,42 @@ def test_cost_distribution_suppresses_each_small_band():
 
 
 def test_declined_offers_are_counted_by_reason():
-    offers = [placements.DeclinedOffer("E1", "impact_on_group", True)] * 6
+    offers = [placements.DeclinedOffer("E1", "impact_on_current_group", True)] * 6
     offers += [placements.DeclinedOffer("E1", "staffing", True)]
     table = placements.declined_offers_by_reason(offers, ENGLAND)
     by_reason = {row[0]: row[1] for row in table.rows}
-    assert by_reason["Impact on the children already living there"] == 6
+    assert by_reason["Impact on the current group"] == 6
     assert by_reason["Not enough staff"] == SUPPRESSED
+
+
+def test_recorded_and_synthetic_declines_share_the_rows_of_one_vocabulary():
+    offers = [placements.DeclinedOffer("E1", "no_vacancy", demo) for demo in (True, False)] * 3
+    offers += [placements.DeclinedOffer("E1", None, False)] * 5  # declined without a reason
+    table = placements.declined_offers_by_reason(offers, ENGLAND)
+    by_reason = {row[0]: row[1] for row in table.rows}
+    assert by_reason["No vacancy now"] == 6
+    assert by_reason["Another reason (in the assessment)"] == 5
+    assert table.total[1] == 11
+    assert table.provenance is Provenance.MIXED
+
+
+def test_open_referrals_with_a_secure_order_count_as_waiting_for_a_bed():
+    facts = [placement(kind="secure", order=True) for _ in range(5)]
+    facts += [placement(kind="solo", order=True)]  # waiting 10 days, in a solo home meanwhile
+    waits = [placements.SecureOrderWait("E1", days, False) for days in (2, 4, 30, 40)]
+    waits += [placements.SecureOrderWait("E9", 7, False)]  # placed by an authority elsewhere
+    area = Area("One", frozenset({"E1"}))
+    table = placements.secure_orders_by_placing_la(facts, waits, area, PLACES)
+    assert table.total == ("Total", 10, 5, 5, 10)
+    assert table.provenance is Provenance.MIXED
+
+
+def test_a_table_of_recorded_rows_only_carries_no_synthetic_tag():
+    facts = [placement(out=True, km=50, demo=False) for _ in range(6)]
+    recorded = placements.distance_by_placing_la(facts, ENGLAND, PLACES)
+    assert recorded.provenance is Provenance.REAL and not recorded.synthetic
+    with_demo = placements.distance_by_placing_la([*facts, placement()], ENGLAND, PLACES)
+    assert with_demo.provenance is Provenance.MIXED and with_demo.synthetic
+    assert with_demo.provenance.value == "Includes synthetic demo data"
+    demo_only = placements.cost_by_placement_type([placement()], ENGLAND)
+    assert demo_only.provenance.value == "Synthetic demo data"

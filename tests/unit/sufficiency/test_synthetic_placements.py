@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from commissioning.vocabulary import DECLINE_REASONS
 from sufficiency.synthetic import HomeForPlacing, synthetic_snapshot
 
 
@@ -45,3 +46,9 @@ def test_at_a_distance_means_out_of_area_and_not_next_door():
         assert p.at_a_distance == (
             p.out_of_area and home_la[p.home_urn] not in NEIGHBOURS[p.placing_la_code]
         )
+
+
+def test_declines_give_the_reasons_a_provider_can_give():
+    _, declines = synthetic_snapshot(AUTHORITIES, NEIGHBOURS, HOMES, seed=4, count=50)
+    assert declines
+    assert {decline.reason for decline in declines} <= set(DECLINE_REASONS)
