@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from time import perf_counter
 
@@ -71,6 +72,7 @@ def solve(
     relaxed = flow.lexicographic()
     context = SolveContext(problem, started, deadline, seed, relaxed.cost_points, progress, stop)
     warm = warm_start(problem, relaxed)
+    import sys; print('DBG relaxed', relaxed.value, relaxed.children, problem.key(warm), file=sys.stderr)
     best, best_key = warm, problem.key(warm)
     method, solver_bound = "warm-start", None
     stopped = context.report("warm start", problem.children_placed(warm), best_key[1])
@@ -131,6 +133,12 @@ def _improve(
             return placing.placement or best, None, True
         if placing.placement is not None:
             best = _cheaper_hint(problem, placing.placement, warm)
+            import os
+            wide = int(os.environ.get('WIDE', '40'))
+            relaxed_model = AssignmentModel(problem, {u: np.arange(min(wide, len(h))) for u, h in enumerate(problem.homes)}, elsewhere=False, impact=False)
+            outcome = relaxed_model.solve(context, "relaxed", best, problem.objective(best)[0], SolverSettings(int(os.environ.get('RW','1')), context.seed, 8.0, float(os.environ.get('RWORK', '3'))))
+            best = outcome.placement or best
+            print('DBG after relaxed', problem.key(best), perf_counter() - context.started, file=sys.stderr)
     target_value = problem.objective(best)[0]
     seconds = (context.deadline - perf_counter()) * NEIGHBOURHOOD_SHARE
     budget = (context.deadline - context.started) * NEIGHBOURHOOD_SHARE

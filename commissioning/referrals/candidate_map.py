@@ -1,18 +1,17 @@
 """An offline map of the candidate homes around the child's home, drawn as SVG.
 
-No tiles and no script: England's shape is suggested by the centroids of its 153
-authorities, and the page's table carries the same facts for anyone not using the map.
+No tiles and no script: the area is framed round the child and the candidates, local
+authorities' centres give a sense of place, and the page's table carries the same facts for
+anyone not using the map.
 """
 
 from dataclasses import dataclass
 from math import cos, radians
 
-# England, with a margin: south-west of the Scillies to north of Berwick, east of Lowestoft.
-SOUTH, NORTH, WEST, EAST = 49.8, 55.9, -6.5, 1.9
-WIDTH = 400
-# Squeeze longitude by the cosine of England's mid latitude so the shape is not stretched.
-_ASPECT = cos(radians((SOUTH + NORTH) / 2))
-HEIGHT = round(WIDTH * (NORTH - SOUTH) / ((EAST - WEST) * _ASPECT))
+WIDTH = 480
+# Frame at least this much latitude, so a single nearby home is not drawn at street scale.
+MIN_SPAN_DEGREES = 0.6
+MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,42 @@ class Point:
     label: str
 
 
-def project(lat: float, lon: float) -> tuple[float, float]:
-    x = (lon - WEST) / (EAST - WEST) * WIDTH
-    y = (NORTH - lat) / (NORTH - SOUTH) * HEIGHT
-    return round(x, 1), round(y, 1)
+@dataclass(frozen=True)
+class Frame:
+    """A lat/lon box drawn WIDTH wide, longitude squeezed by the cosine of its latitude."""
+
+    south: float
+    north: float
+    west: float
+    east: float
+
+    @classmethod
+    def around(cls, places: list[tuple[float, float]]) -> "Frame":
+        lats, lons = [p[0] for p in places], [p[1] for p in places]
+        middle_lat, middle_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        aspect = cos(radians(middle_lat))
+        lat_span = max(max(lats) - min(lats), (max(lons) - min(lons)) * aspect, MIN_SPAN_DEGREES)
+        half_lat = lat_span * (1 + 2 * MARGIN) / 2
+        half_lon = half_lat / aspect
+        return cls(
+            middle_lat - half_lat,
+            middle_lat + half_lat,
+            middle_lon - half_lon,
+            middle_lon + half_lon,
+        )
+
+    @property
+    def height(self) -> int:
+        aspect = cos(radians((self.south + self.north) / 2))
+        return round(WIDTH * (self.north - self.south) / ((self.east - self.west) * aspect))
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+    def project(self, lat: float, lon: float) -> tuple[float, float]:
+        x = (lon - self.west) / (self.east - self.west) * WIDTH
+        y = (self.north - lat) / (self.north - self.south) * self.height
+        return round(x, 1), round(y, 1)
 
 
 @dataclass(frozen=True)
@@ -39,10 +70,15 @@ class CandidateMap:
 
 def candidate_map(child: tuple[float, float], homes, authorities) -> CandidateMap:
     """homes: (rank, lat, lon) of each candidate; authorities: objects with lat and lon."""
+    frame = Frame.around([child, *((lat, lon) for _, lat, lon in homes)])
     return CandidateMap(
         width=WIDTH,
-        height=HEIGHT,
-        background=[Point(*project(la.lat, la.lon), "") for la in authorities],
-        child=Point(*project(*child), "Child's family home"),
-        homes=[Point(*project(lat, lon), str(rank)) for rank, lat, lon in homes],
+        height=frame.height,
+        background=[
+            Point(*frame.project(la.lat, la.lon), "")
+            for la in authorities
+            if frame.contains(la.lat, la.lon)
+        ],
+        child=Point(*frame.project(*child), "Child's family home"),
+        homes=[Point(*frame.project(lat, lon), str(rank)) for rank, lat, lon in homes],
     )
