@@ -91,10 +91,8 @@ class AssignmentModel:
         candidates: dict[int, np.ndarray],
         fixed: dict[int, int] | None = None,
         elsewhere: bool = True,
-        impact: bool = True,
     ):
         self.problem = problem
-        self.impact = impact
         self.fixed = fixed or {}
         self.model = cp_model.CpModel()
         self.choices: list[tuple[int, int, cp_model.IntVar]] = []  # (unit, home, x)
@@ -173,7 +171,7 @@ class AssignmentModel:
                 conflict, points = self.problem.pair(u, v)
                 if conflict:
                     self.model.add_bool_or([~x_u, ~x_v])
-                elif points > 0 and self.impact:
+                elif points > 0:
                     together = self.model.new_bool_var(f"y_{u}_{v}_{h}")
                     self.pairs.append((u, v, h, together))
                     self.model.add_bool_or([~x_u, ~x_v, together])
@@ -254,7 +252,6 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         if key >= self.best_key:
             return
         self.best, self.best_key = placement, key
-        import sys; print('DBG', self.stage, key, file=sys.stderr)
         placed = self.context.problem.children_placed(placement)
         if self.context.report(self.stage, placed, float(key[1])):
             self.stopped = True

@@ -3,17 +3,18 @@
 1. prepare: units (sibling groups are one unit), feasible homes and integer costs per unit;
 2. a min-cost flow gives the most children placeable and a proven cost bound (bound.py);
 3. the flow's placement is repaired into a feasible warm start (place_in_order);
-4. CP-SAT, hinted with it, maximises children placed (urgent first) if the warm start falls
+4. where beds are scarce (the warm start places less than the flow), the batch without impact
+   between new children, solved exactly (pair_free.py), gives a better start and bound;
+5. CP-SAT, hinted with it, maximises children placed (urgent first) if the warm start falls
    short of the flow's maximum;
-5. a neighbourhood search (lns.py) lowers the cost at that value, then CP-SAT minimises cost over
+6. a neighbourhood search (lns.py) lowers the cost at that value, then CP-SAT minimises cost over
    the whole batch with "elsewhere" options that make its bound a proven bound
    (assignment_model.py);
-6. the best proposal found is returned, never worse than the warm start.
+7. the best proposal found is returned, never worse than the warm start.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from time import perf_counter
 
@@ -29,6 +30,7 @@ from matching.bound import FlowBound, FlowSolution
 from matching.feasibility import HomeTable
 from matching.lns import improve_by_neighbourhoods
 from matching.model import Instance, Result
+from matching.pair_free import PairFreeRelaxation, PairFreeSolution
 from matching.problem import Problem, improve_by_moves, place_in_order, prepare
 from matching.result import build_result
 
@@ -40,6 +42,8 @@ WORKERS = 8
 RESULT_SECONDS = 0.4
 # Kept back before that for bounding the cost at the value reached, if below the flow's.
 VALUE_BOUND_SECONDS = 0.5
+# Share of the time left allowed to the pair-free relaxation (a safety net: it needs far less).
+PAIR_FREE_SHARE = 0.5
 # Share of the time left given to maximising children placed, when that is not already proven.
 PLACING_SHARE = 0.4
 # Share of the time left for the neighbourhood search; the whole-batch CP-SAT gets the rest.
@@ -72,12 +76,17 @@ def solve(
     relaxed = flow.lexicographic()
     context = SolveContext(problem, started, deadline, seed, relaxed.cost_points, progress, stop)
     warm = warm_start(problem, relaxed)
-    import sys; print('DBG relaxed', relaxed.value, relaxed.children, problem.key(warm), file=sys.stderr)
     best, best_key = warm, problem.key(warm)
     method, solver_bound = "warm-start", None
     stopped = context.report("warm start", problem.children_placed(warm), best_key[1])
+    pair_free = None
+    if not stopped and problem.objective(warm)[0] < relaxed.value:
+        # Beds are scarce (the warm start places less than the flow): solve the exact
+        # relaxation, both for a start that minds cost and for its bound.
+        seconds = (deadline - perf_counter()) * PAIR_FREE_SHARE
+        pair_free = PairFreeRelaxation(problem, problem.total_children, seconds).solve()
     if not stopped:
-        proposal, solver_bound, stopped = _improve(context, relaxed, warm)
+        proposal, solver_bound, stopped = _improve(context, relaxed, warm, pair_free)
         if problem.key(proposal) < best_key:
             best, best_key, method = proposal, problem.key(proposal), "cp-sat"
     value = -best_key[0]
@@ -89,6 +98,8 @@ def solve(
         # CP-SAT's model relaxes every proposal placing at least the value it was asked for,
         # which ours does (_improve never asks for more than it returns).
         lower_bound = max(lower_bound, solver_bound)
+    if pair_free is not None and value >= pair_free.value:
+        lower_bound = max(lower_bound, pair_free.cost_bound)
     proven = value == relaxed.value and best_key[1] <= lower_bound
     return build_result(
         problem,
@@ -120,25 +131,28 @@ def warm_start(problem: Problem, relaxed: FlowSolution) -> dict[int, int]:
 
 
 def _improve(
-    context: SolveContext, relaxed: FlowSolution, warm: dict[int, int]
+    context: SolveContext,
+    relaxed: FlowSolution,
+    warm: dict[int, int],
+    pair_free: PairFreeSolution | None,
 ) -> tuple[dict[int, int], float | None, bool]:
     """Placing, neighbourhoods, costing; returns (placement, proven cost bound, stopped)."""
     problem = context.problem
-    candidates = _candidates(problem, warm, relaxed)
+    candidates = _candidates(
+        problem, warm, relaxed.home_of_unit, pair_free.placement if pair_free else {}
+    )
     model = AssignmentModel(problem, dict(enumerate(candidates)))
-    best = warm
-    if problem.objective(warm)[0] < relaxed.value:
+    best, most_value = warm, relaxed.value
+    if pair_free is not None:
+        best = min(best, improve_by_moves(problem, pair_free.placement), key=problem.key)
+        if pair_free.value_proven:
+            most_value = pair_free.value
+    if problem.objective(best)[0] < most_value:
         placing = model.solve(context, "placing", best, None, _settings(context, PLACING_SHARE))
         if placing.stopped:
             return placing.placement or best, None, True
         if placing.placement is not None:
-            best = _cheaper_hint(problem, placing.placement, warm)
-            import os
-            wide = int(os.environ.get('WIDE', '40'))
-            relaxed_model = AssignmentModel(problem, {u: np.arange(min(wide, len(h))) for u, h in enumerate(problem.homes)}, elsewhere=False, impact=False)
-            outcome = relaxed_model.solve(context, "relaxed", best, problem.objective(best)[0], SolverSettings(int(os.environ.get('RW','1')), context.seed, 8.0, float(os.environ.get('RWORK', '3'))))
-            best = outcome.placement or best
-            print('DBG after relaxed', problem.key(best), perf_counter() - context.started, file=sys.stderr)
+            best = _cheaper_hint(problem, placing.placement, best)
     target_value = problem.objective(best)[0]
     seconds = (context.deadline - perf_counter()) * NEIGHBOURHOOD_SHARE
     budget = (context.deadline - context.started) * NEIGHBOURHOOD_SHARE
@@ -176,11 +190,11 @@ def _cheaper_hint(problem: Problem, placed: dict[int, int], warm: dict[int, int]
     return placed
 
 
-def _candidates(problem: Problem, warm: dict[int, int], relaxed: FlowSolution) -> list[np.ndarray]:
+def _candidates(problem: Problem, *placements: dict[int, int]) -> list[np.ndarray]:
     """Positions (into problem.homes[u]) of the homes CP-SAT may choose for each unit."""
     chosen = []
     for u, homes in enumerate(problem.homes):
-        wanted = {warm.get(u), relaxed.home_of_unit.get(u)} - {None}
+        wanted = {placement.get(u) for placement in placements} - {None}
         extra = np.flatnonzero(np.isin(homes, list(wanted)))
         chosen.append(np.union1d(np.arange(min(CANDIDATE_HOMES, len(homes))), extra))
     return chosen
