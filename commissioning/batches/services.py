@@ -80,7 +80,7 @@ def fail_stalled_runs(stale_after_seconds: int) -> None:
 
 
 @transactional
-def send_proposals(run: BatchRun, proposals: list[dict], user: User) -> int:
+def send_proposals(proposals: list[dict], user: User) -> int:
     """Send each chosen proposal to its home as an offer, as a single search would; the
     number of offers made (a proposal already sent makes none)."""
     references = [proposal["referral"] for proposal in proposals]

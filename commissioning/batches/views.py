@@ -152,7 +152,7 @@ def send(batch: str):
         flash("Select at least one proposal whose bed is still free", "important")
         return redirect(url_for("batches.show", batch=batch))
     chosen = [vars(sendable[ref]) for ref in form.proposals.data]
-    sent = services.send_proposals(run, chosen, current_user)
+    sent = services.send_proposals(chosen, current_user)
     flash(f"{sent} proposal{'' if sent == 1 else 's'} sent as offers to the homes")
     return redirect(url_for("batches.show", batch=batch))
 

@@ -108,7 +108,7 @@ def _check_sectors(fields: dict) -> None:
             raise ReferralProblem(field, f"We cannot find postcode sector {sector} in England")
 
 
-def _link_sibling(referral: Referral, sibling_reference: str | None, user: User) -> None:
+def _link_sibling(referral: Referral, sibling_reference: str | None) -> None:
     if not sibling_reference:
         return
     sibling = db.session.scalar(
@@ -134,7 +134,7 @@ def save_section(referral: Referral, section: str, data: dict, user: User) -> No
     if section == "location":
         _check_sectors({**fields, "avoid": fields["avoid"]})
     before = {name: getattr(referral, name) for name in fields}
-    _link_sibling(referral, data.get("sibling_reference"), user)
+    _link_sibling(referral, data.get("sibling_reference"))
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.sections_done = sorted({*referral.sections_done, section})
