@@ -147,10 +147,6 @@ class Home(db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (Index("ix_home_status_la", "registration_status", "la_code"),)
 
-    @property
-    def is_open(self) -> bool:
-        return self.registration_status != "closed"
-
 
 class StatementOfPurpose(db.Model):
     """What a home says it caters for (Children's Homes Regulations 2015, reg 16 and Sch 1)."""

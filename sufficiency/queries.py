@@ -23,12 +23,12 @@ from commissioning.models import (
     PostcodeArea,
     Referral,
     ReferralStatusChange,
-    Region,
     StatementOfPurpose,
     User,
     VacancyUpdate,
     consortium_member,
 )
+from commissioning.reference.geography import load_local_authorities
 from commissioning.reference.register import load_register_homes
 from commissioning.registry.queries import VACANCY_CONFIRMED_FOR
 from sufficiency.metrics.demand import CateringHome, NeedLine
@@ -52,13 +52,8 @@ def register_label(as_at: date) -> str:
 
 
 def geography() -> Geography:
-    rows = db.session.execute(select(LocalAuthority, Region.name).join(LocalAuthority.region)).all()
-    return Geography(
-        la_names={la.code: la.name for la, _ in rows},
-        la_regions={la.code: la.region_code for la, _ in rows},
-        region_names={la.region_code: region for la, region in rows},
-        la_centroids={la.code: (la.lat, la.lon) for la, _ in rows},
-    )
+    """The authorities and regions, as loaded into the database from the shipped reference."""
+    return Geography.of(load_local_authorities())
 
 
 def consortium_members(consortium_id: int) -> frozenset[str]:
