@@ -94,6 +94,7 @@ class AssignmentModel:
     ):
         self.problem = problem
         self.fixed = fixed or {}
+        self.candidates = candidates
         self.model = cp_model.CpModel()
         self.choices: list[tuple[int, int, cp_model.IntVar]] = []  # (unit, home, x)
         self.elsewhere: list[tuple[int, cp_model.IntVar]] = []  # (unit, elsewhere)
@@ -183,10 +184,10 @@ class AssignmentModel:
         context: SolveContext,
         stage: str,
         hint: dict[int, int],
-        min_value: int | None,
+        min_value: int,
         settings: SolverSettings,
     ) -> StageOutcome:
-        """Maximise value (min_value None) or minimise cost at value >= min_value."""
+        """Minimise cost at value >= min_value."""
         model = self.model.clone()
         # A complete hint (pair variables too) lets CP-SAT start from it rather than repair it.
         for u, h, x in self.choices:
@@ -195,19 +196,13 @@ class AssignmentModel:
             model.add_hint(together, hint.get(u) == h and hint.get(v) == h)
         for _, z in self.elsewhere:
             model.add_hint(z, False)
-        if min_value is None:
-            # "Elsewhere" takes no bed, so it would place everyone: maximise over real homes.
-            for _, z in self.elsewhere:
-                model.add(z == 0)
-            model.maximize(self.value)
-        else:
-            model.add(self.value >= min_value)
-            model.minimize(self.cost)
+        model.add(self.value >= min_value)
+        model.minimize(self.cost)
         solver = _solver(settings)
         callback = _ProgressCallback(self, context, stage, hint)
         status = solver.solve(model, callback)
         bound = None
-        if min_value is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = float(solver.best_objective_bound)
         return StageOutcome(callback.best, bound, callback.stopped)
 

@@ -1,16 +1,16 @@
-"""Batch proposal: many referrals at once, solved lexicographically with CP-SAT.
+"""Batch proposal: many referrals at once, solved lexicographically.
 
 1. prepare: units (sibling groups are one unit), feasible homes and integer costs per unit;
 2. a min-cost flow gives the most children placeable and a proven cost bound (bound.py);
 3. the flow's placement is repaired into a feasible warm start (place_in_order);
-4. where beds are scarce (the warm start places less than the flow), the batch without impact
-   between new children, solved exactly (pair_free.py), gives a better start and bound;
-5. CP-SAT, hinted with it, maximises children placed (urgent first) if the warm start falls
-   short of the flow's maximum;
-6. a neighbourhood search (lns.py) lowers the cost at that value, then CP-SAT minimises cost over
-   the whole batch with "elsewhere" options that make its bound a proven bound
-   (assignment_model.py);
-7. the best proposal found is returned, never worse than the warm start.
+4. where beds are scarce (the warm start places less than the flow), children must share homes:
+   column generation over home patterns (patterns.py) finds the most value placeable, then the
+   least cost at it with the impact between new children priced, a proposal and a bound far
+   stronger than the flow's; when its pricing completes, that is the answer;
+5. otherwise a neighbourhood search (lns.py) lowers the cost at the value reached, then CP-SAT
+   minimises cost over the whole batch with "elsewhere" options that make its bound a proven
+   bound (assignment_model.py);
+6. the best proposal found is returned, never worse than the warm start.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from matching.bound import FlowBound, FlowSolution
 from matching.feasibility import HomeTable
 from matching.lns import improve_by_neighbourhoods
 from matching.model import Instance, Result
-from matching.pair_free import PairFreeRelaxation, PairFreeSolution
+from matching.patterns import solve_by_patterns
 from matching.problem import Problem, improve_by_moves, place_in_order, prepare
 from matching.result import build_result
 
@@ -42,10 +42,6 @@ WORKERS = 8
 RESULT_SECONDS = 0.4
 # Kept back before that for bounding the cost at the value reached, if below the flow's.
 VALUE_BOUND_SECONDS = 0.5
-# Share of the time left allowed to the pair-free relaxation (a safety net: it needs far less).
-PAIR_FREE_SHARE = 0.5
-# Share of the time left given to maximising children placed, when that is not already proven.
-PLACING_SHARE = 0.4
 # Share of the time left for the neighbourhood search; the whole-batch CP-SAT gets the rest.
 NEIGHBOURHOOD_SHARE = 0.6
 # CP-SAT deterministic time per second of wall clock on the reference 2-core machine: limits
@@ -76,42 +72,65 @@ def solve(
     relaxed = flow.lexicographic()
     context = SolveContext(problem, started, deadline, seed, relaxed.cost_points, progress, stop)
     warm = warm_start(problem, relaxed)
-    best, best_key = warm, problem.key(warm)
-    method, solver_bound = "warm-start", None
-    stopped = context.report("warm start", problem.children_placed(warm), best_key[1])
-    pair_free = None
-    if not stopped and problem.objective(warm)[0] < relaxed.value:
-        # Beds are scarce (the warm start places less than the flow): solve the exact
-        # relaxation, both for a start that minds cost and for its bound.
-        seconds = (deadline - perf_counter()) * PAIR_FREE_SHARE
-        pair_free = PairFreeRelaxation(problem, problem.total_children, seconds).solve()
-    if not stopped:
-        proposal, solver_bound, stopped = _improve(context, relaxed, warm, pair_free)
-        if problem.key(proposal) < best_key:
-            best, best_key, method = proposal, problem.key(proposal), "cp-sat"
-    value = -best_key[0]
+    best = Incumbent(problem, warm, "warm-start")
+    stopped = context.report("warm start", problem.children_placed(warm), best.cost)
+    # Beds are scarce when the warm start places less than the flow, which lets siblings split
+    # and solo children share.
+    scarce = best.value < relaxed.value
+    patterns, solver_bound = None, None
+    if scarce and not stopped:
+        # Children must share homes: over home patterns (patterns.py), the most value placeable
+        # with siblings whole, solo children alone and the impact between children priced,
+        # then the least cost at it.
+        patterns = solve_by_patterns(context, warm, deadline)
+        if patterns is not None:
+            best.offer(patterns.placement, "patterns")
+            if best.value >= patterns.value:
+                context.lower_bound = max(context.lower_bound, patterns.cost_bound)
+            stopped = context.report("patterns", problem.children_placed(best.placement), best.cost)
+    if not stopped and not (patterns is not None and patterns.proven):
+        solver_bound, stopped = _lower_cost(context, relaxed, best)
     lower_bound = relaxed.cost_points
-    if value < relaxed.value:
+    if best.value < relaxed.value:
         # The flow placed more than we did: bound the cost at our value instead.
-        lower_bound = flow.cost_bound_at_value(value, deadline=deadline + VALUE_BOUND_SECONDS)
+        lower_bound = flow.cost_bound_at_value(best.value, deadline=deadline + VALUE_BOUND_SECONDS)
+    # Each bound below holds for every proposal of at least the value it was found at, which
+    # ours reaches: the incumbent's value never falls.
     if solver_bound is not None:
-        # CP-SAT's model relaxes every proposal placing at least the value it was asked for,
-        # which ours does (_improve never asks for more than it returns).
         lower_bound = max(lower_bound, solver_bound)
-    if pair_free is not None and value >= pair_free.value:
-        lower_bound = max(lower_bound, pair_free.cost_bound)
-    proven = value == relaxed.value and best_key[1] <= lower_bound
+    if patterns is not None and best.value >= patterns.value:
+        lower_bound = max(lower_bound, patterns.cost_bound)
+    proven = best.value == relaxed.value and best.cost <= lower_bound
     return build_result(
         problem,
-        best,
+        best.placement,
         status="stopped" if stopped else ("optimal" if proven else "feasible"),
-        method=method,
+        method=best.method,
         seconds=perf_counter() - started,
         lower_bound=lower_bound,
         max_placeable=relaxed.children,
         seed=seed,
         solver_bound=solver_bound,
     )
+
+
+class Incumbent:
+    """The best proposal so far and what found it; never replaced by a worse one."""
+
+    def __init__(self, problem: Problem, placement: dict[int, int], method: str):
+        self.problem, self.placement, self.method = problem, placement, method
+
+    def offer(self, placement: dict[int, int] | None, method: str) -> None:
+        if placement is not None and self.problem.key(placement) < self.problem.key(self.placement):
+            self.placement, self.method = placement, method
+
+    @property
+    def value(self) -> int:
+        return self.problem.objective(self.placement)[0]
+
+    @property
+    def cost(self) -> int:
+        return self.problem.objective(self.placement)[1]
 
 
 def warm_start(problem: Problem, relaxed: FlowSolution) -> dict[int, int]:
@@ -130,43 +149,37 @@ def warm_start(problem: Problem, relaxed: FlowSolution) -> dict[int, int]:
     return improve_by_moves(problem, place_in_order(problem, order, relaxed.home_of_unit))
 
 
-def _improve(
-    context: SolveContext,
-    relaxed: FlowSolution,
-    warm: dict[int, int],
-    pair_free: PairFreeSolution | None,
-) -> tuple[dict[int, int], float | None, bool]:
-    """Placing, neighbourhoods, costing; returns (placement, proven cost bound, stopped)."""
+def _lower_cost(
+    context: SolveContext, relaxed: FlowSolution, best: Incumbent
+) -> tuple[float | None, bool]:
+    """Neighbourhoods, then CP-SAT over the whole batch, at the incumbent's value; returns
+    (proven cost bound, stopped)."""
     problem = context.problem
-    candidates = _candidates(
-        problem, warm, relaxed.home_of_unit, pair_free.placement if pair_free else {}
-    )
-    model = AssignmentModel(problem, dict(enumerate(candidates)))
-    best, most_value = warm, relaxed.value
-    if pair_free is not None:
-        best = min(best, improve_by_moves(problem, pair_free.placement), key=problem.key)
-        if pair_free.value_proven:
-            most_value = pair_free.value
-    if problem.objective(best)[0] < most_value:
-        placing = model.solve(context, "placing", best, None, _settings(context, PLACING_SHARE))
-        if placing.stopped:
-            return placing.placement or best, None, True
-        if placing.placement is not None:
-            best = _cheaper_hint(problem, placing.placement, best)
-    target_value = problem.objective(best)[0]
+    model = _model_around(problem, relaxed, best.placement)
+    target_value = best.value
     seconds = (context.deadline - perf_counter()) * NEIGHBOURHOOD_SHARE
     budget = (context.deadline - context.started) * NEIGHBOURHOOD_SHARE
-    best, stopped = improve_by_neighbourhoods(
+    improved, stopped = improve_by_neighbourhoods(
         context,
-        {u: positions for u, positions in enumerate(candidates) if len(positions)},
-        best,
+        {u: positions for u, positions in model.candidates.items() if len(positions)},
+        best.placement,
         rounds=round(budget * NEIGHBOURHOODS_PER_SECOND),
         deadline=perf_counter() + seconds,
     )
+    best.offer(improved, "cp-sat")
     if stopped:
-        return best, None, True
-    costing = model.solve(context, "costing", best, target_value, _settings(context, 1.0))
-    return costing.placement or best, costing.bound, costing.stopped
+        return None, True
+    costing = model.solve(context, "costing", best.placement, target_value, _settings(context, 1.0))
+    best.offer(costing.placement, "cp-sat")
+    return costing.bound, costing.stopped
+
+
+def _model_around(
+    problem: Problem, relaxed: FlowSolution, *placements: dict[int, int]
+) -> AssignmentModel:
+    """CP-SAT's model over each unit's cheapest homes and its homes in these placements."""
+    candidates = _candidates(problem, relaxed.home_of_unit, *placements)
+    return AssignmentModel(problem, dict(enumerate(candidates)))
 
 
 def _settings(context: SolveContext, share: float) -> SolverSettings:
@@ -175,19 +188,6 @@ def _settings(context: SolveContext, share: float) -> SolverSettings:
     seconds = max(0.0, context.deadline - perf_counter()) * share
     budget = (context.deadline - context.started) * share
     return SolverSettings(WORKERS, context.seed, seconds, budget * WORK_PER_SECOND)
-
-
-def _cheaper_hint(problem: Problem, placed: dict[int, int], warm: dict[int, int]) -> dict[int, int]:
-    """Stage one maximises value with no regard to cost: re-place its units, most constrained
-    first, at their warm-start homes where they fit, else their cheapest home left.  Kept only
-    if it places as much value; CP-SAT then starts the cost stage from a good proposal."""
-    order = sorted(placed, key=lambda u: (len(problem.homes[u]), u))
-    repaired = improve_by_moves(
-        problem, place_in_order(problem, order, {u: warm.get(u, placed[u]) for u in order})
-    )
-    if problem.objective(repaired)[0] >= problem.objective(placed)[0]:
-        return repaired
-    return placed
 
 
 def _candidates(problem: Problem, *placements: dict[int, int]) -> list[np.ndarray]:

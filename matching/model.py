@@ -320,7 +320,7 @@ class Result:
     lexicographic objective); placed and max_placeable are the first key."""
 
     status: str
-    method: str  # "cp-sat", "warm-start" or "greedy"
+    method: str  # "patterns", "cp-sat", "warm-start" or "greedy"
     seconds: float
     objective: float
     lower_bound: float | None  # None for the greedy baseline, which proves nothing
