@@ -71,7 +71,7 @@ class SendProposalsForm(FlaskForm):
     proposals = SelectMultipleField(
         "Proposals to send",
         widget=GovCheckboxesInput(),
-        validators=[InputRequired(message="Select at least one proposal to send")],
+        validators=[InputRequired(message="Select at least one proposal whose bed is still free")],
     )
     submit = SubmitField("Send the chosen proposals to their homes", widget=GovSubmitInput())
 

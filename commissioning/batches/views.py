@@ -75,12 +75,14 @@ def show(batch: str):
     run = _own_run(batch)
     if run.status in ("queued", "running"):
         return render_template("batches/progress.html", run=run, form=CancelForm())
-    proposals = queries.proposals(run)
-    send_form = SendProposalsForm()
+    return _result_page(run, SendProposalsForm())
+
+
+def _result_page(run, send_form: SendProposalsForm) -> str:
     return render_template(
         "batches/result.html",
         run=run,
-        proposals=proposals,
+        proposals=queries.proposals(run),
         optimised=queries.summary(run.result),
         baseline=queries.summary(run.baseline),
         send_form=send_form,
@@ -149,8 +151,8 @@ def send(batch: str):
     form = SendProposalsForm()
     form.proposals.choices = [SelectChoice(ref) for ref in sendable]
     if not form.validate_on_submit():
-        flash("Select at least one proposal whose bed is still free", "important")
-        return redirect(url_for("batches.show", batch=batch))
+        # Nothing chosen, or only proposals whose bed has gone since: said on the field.
+        return _result_page(run, form)
     chosen = [vars(sendable[ref]) for ref in form.proposals.data]
     sent = services.send_proposals(chosen, current_user)
     flash(f"{sent} proposal{'' if sent == 1 else 's'} sent as offers to the homes")

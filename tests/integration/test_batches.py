@@ -83,6 +83,23 @@ def test_a_lead_runs_a_batch_watches_it_and_sends_two_proposals(app, commissione
         assert statuses == {"offered"}
 
 
+def test_sending_with_no_proposal_chosen_says_so_on_the_field_and_sends_nothing(app, commissioner):
+    batch = start_batch(commissioner, time_limit=1)
+    wait_for(commissioner, batch)
+    page = commissioner.get(f"/batches/{batch}").get_data(as_text=True)
+    with app.app_context():
+        offers_before = db.session.scalar(select(func.count()).select_from(Offer))
+    refused = commissioner.post(f"/batches/{batch}/offers", data={"csrf_token": csrf_token(page)})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "There is a problem" in text
+    assert 'href="#proposals"' in text
+    assert 'id="proposals-error"' in text
+    assert "Select at least one proposal whose bed is still free" in text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Offer)) == offers_before
+
+
 def test_the_run_keeps_an_instance_that_the_command_line_solves(commissioner, tmp_path):
     batch = start_batch(commissioner, time_limit=1)
     wait_for(commissioner, batch)
