@@ -13,6 +13,7 @@ from commissioning.auth.access import enforce_declared_access
 from commissioning.config import config_from_environment
 from commissioning.extensions import csrf, db, limiter, login_manager, migrate
 from commissioning.registry.queries import vacancy_is_confirmed
+from commissioning.sqlite import keep_postgresql_promises
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,6 +70,8 @@ def _set_up_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
+    with app.app_context():
+        keep_postgresql_promises(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -57,6 +57,14 @@ def home_table() -> matching.HomeTable:
         return _cache["table"]
 
 
+def forget_homes() -> None:
+    """Drop the cached homes, so the next call reads them all again (tests whose writes were
+    rolled back, leaving versions the cache has seen with other contents)."""
+    with _cache_lock:
+        _cache.pop("homes", None)
+        _cache.pop("table", None)
+
+
 def _by_urn(entry: tuple[int, matching.Home | None]) -> str:
     return entry[1].id if entry[1] else ""
 

@@ -1,7 +1,10 @@
 """An app over a database migrated from empty, with both real registers and the demo loaded.
 
 The database is a fresh SQLite file, or the PostgreSQL database named by TEST_DATABASE_URL
-(emptied first). Tests share it read-only; tests that write undo their writes.
+(emptied first). Every test runs inside a transaction rolled back when it ends: the service's
+commits release savepoints within it, so no test sees another's writes, whatever the order.
+Tests that need real commits seen by other connections (threads racing for a bed, worker
+processes) are marked `commits` and undo their own writes.
 """
 
 import os
@@ -10,7 +13,8 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from flask_sqlalchemy.session import Session
+from sqlalchemy import create_engine, event, select, text
 
 from commissioning import demo
 from commissioning.app import create_app
@@ -18,6 +22,7 @@ from commissioning.config import sqlalchemy_url
 from commissioning.extensions import db
 from commissioning.models import User
 from commissioning.reference.register import REGISTER_FILES, read_register
+from commissioning.referrals import matching_data
 from commissioning.registry.loading import import_register, load_geography
 
 REGISTERS = {2023: date(2023, 8, 31), 2024: date(2024, 3, 31)}
@@ -58,6 +63,70 @@ def app(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _begin_for_real(connection) -> None:
+    """Python's sqlite3 driver would BEGIN only before the first write and not before a
+    SAVEPOINT, so the first savepoint's release would commit: begin here, as PostgreSQL's
+    driver does (SQLAlchemy's documented recipe for pysqlite)."""
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+
+
+def _end_for_real(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.isolation_level = ""
+
+
+def _note_writes(wrote: list):
+    def note(_connection, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            wrote.append(statement)
+
+    return note
+
+
+class _OneConnectionSession(Session):
+    """Every query of the test on the one connection whose transaction the test rolls back
+    (Flask-SQLAlchemy's own get_bind would pick the engine and escape it)."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(autouse=True)
+def rolled_back(request, app):
+    """Run the test in a transaction undone at its end (see the module's docstring)."""
+    if request.node.get_closest_marker("commits"):
+        yield
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+    # No app context stays pushed while the test runs: requests would share it, and its `g`.
+    outer = connection.begin()
+    _begin_for_real(connection)
+    wrote: list[str] = []
+    event.listen(connection, "before_cursor_execute", _note_writes(wrote))
+    session = db._make_scoped_session(
+        {
+            "class_": _OneConnectionSession,
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+        }
+    )
+    shared, db.session = db.session, session
+    try:
+        yield
+    finally:
+        # Each app context's session was closed as it ended (Flask-SQLAlchemy's teardown).
+        db.session = shared
+        outer.rollback()
+        _end_for_real(connection)
+        connection.close()
+        if wrote:
+            # The homes cache may hold rows this test wrote and the rollback undid.
+            matching_data.forget_homes()
 
 
 @pytest.fixture

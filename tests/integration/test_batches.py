@@ -26,6 +26,8 @@ WEIGHTS = {
     "at_a_distance": "750",
 }
 ENDED = ("finished", "cancelled", "failed")
+# The job reads and writes the run through its own connection, outside any test transaction.
+pytestmark = pytest.mark.commits
 
 
 def start_batch(client, time_limit: int = 2, referrals: list[str] | None = None) -> str:

@@ -241,6 +241,7 @@ def test_a_second_save_from_a_stale_page_is_refused_with_a_clear_message(app, cl
         assert db.session.get(Home, own_urn).vacancies == 1
 
 
+@pytest.mark.commits
 def test_a_concurrent_write_caught_by_the_database_is_refused(app, own_urn):
     """Two transactions read the same version; the second to write matches no row."""
     with app.app_context():

@@ -338,6 +338,7 @@ def accepted_offer_for_last_bed(app, commissioner, urn: str) -> int:
         return offer.id
 
 
+@pytest.mark.commits
 def test_two_commissioners_confirming_the_last_bed_at_once_one_wins(app, commissioner):
     with app.app_context():
         urn = db.session.scalar(
