@@ -8,11 +8,12 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+import matching
 from commissioning import vocabulary
 from commissioning.auth.access import enforce_declared_access
 from commissioning.config import config_from_environment
 from commissioning.extensions import csrf, db, limiter, login_manager, migrate
-from commissioning.registry.queries import vacancy_is_confirmed
+from commissioning.homes import vacancy_is_confirmed
 from commissioning.sqlite import keep_postgresql_promises
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -60,9 +61,14 @@ def _set_up_templates(app: Flask) -> None:
         ]
     )
     WTFormsHelpers(app)
-    app.jinja_env.globals.update(vocabulary=vocabulary, label=vocabulary.label)
+    app.jinja_env.globals.update(vocabulary=vocabulary)
     app.jinja_env.tests["confirmed_vacancy"] = vacancy_is_confirmed
-    app.jinja_env.filters["labels"] = vocabulary.labels
+    app.jinja_env.filters.update(
+        label=vocabulary.label,
+        labels=vocabulary.labels,
+        yes_no=vocabulary.yes_no,
+        reason_words=matching.REASON_TEXT.__getitem__,
+    )
 
 
 def _set_up_extensions(app: Flask) -> None:
@@ -85,12 +91,13 @@ def _register_blueprints(app: Flask) -> None:
     from commissioning.admin.views import admin
     from commissioning.auth.views import auth
     from commissioning.batches.views import batches
+    from commissioning.offers.views import offers
     from commissioning.providers.views import providers
     from commissioning.referrals.views import referrals
     from commissioning.registry.views import registry
     from sufficiency.views import sufficiency
 
-    for blueprint in (auth, registry, referrals, batches, providers, admin, sufficiency):
+    for blueprint in (auth, registry, referrals, batches, providers, offers, admin, sufficiency):
         app.register_blueprint(blueprint)
 
 

@@ -29,8 +29,9 @@ from commissioning.models import (
     User,
     VacancyUpdate,
 )
-from commissioning.referrals.forms import SECTIONS
-from commissioning.referrals.services import REFERENCE_ALPHABET
+from commissioning.record.history import REFERENCE_ALPHABET
+from commissioning.record.referrals import DEFAULT_SCHOOL_KM, SECTIONS
+from commissioning.vocabulary import PostcodeAreaKind, ReferralStatus, RegistrationStatus, Role
 from matching import synthetic
 from matching.synthetic import profile_homes
 from sufficiency.demo import seed_placements_snapshot
@@ -67,7 +68,9 @@ def _largest_provider_in(consortium: Consortium) -> Provider:
     return db.session.scalars(
         select(Provider)
         .join(Home)
-        .where(Home.la_code.in_(member_codes), Home.registration_status != "closed")
+        .where(
+            Home.la_code.in_(member_codes), Home.registration_status.in_(RegistrationStatus.OPEN)
+        )
         .group_by(Provider.id)
         .order_by(func.count(Home.urn).desc(), Provider.name)
         .limit(1)
@@ -77,14 +80,14 @@ def _largest_provider_in(consortium: Consortium) -> Provider:
 def _seed_users(consortium: Consortium) -> None:
     manchester = db.session.scalar(select(LocalAuthority).where(LocalAuthority.name == DEMO_LA))
     accounts = {
-        "commissioner": {
+        Role.COMMISSIONER: {
             "la_code": manchester.code,
             "consortium": consortium,
             "consortium_lead": True,
         },
-        "provider": {"provider": _largest_provider_in(consortium)},
-        "analyst": {"la_code": manchester.code, "consortium": consortium},
-        "admin": {},
+        Role.PROVIDER: {"provider": _largest_provider_in(consortium)},
+        Role.ANALYST: {"la_code": manchester.code, "consortium": consortium},
+        Role.ADMIN: {},
     }
     for role, scope in accounts.items():
         email = f"{role}@{DEMO_DOMAIN}"
@@ -105,7 +108,7 @@ def _seed_home_profiles(seed: int) -> None:
     # What is left is the providers' own: their homes keep it.
     kept = {model: set(db.session.scalars(select(model.home_urn))) for model in models}
     homes = db.session.scalars(
-        select(Home).where(Home.registration_status != "closed").order_by(Home.urn)
+        select(Home).where(Home.registration_status.in_(RegistrationStatus.OPEN)).order_by(Home.urn)
     ).all()
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -171,7 +174,7 @@ def _seed_referrals(consortium: Consortium, seed: int) -> None:
     once, so referrals commissioners have worked on are never replaced."""
     if db.session.scalar(select(func.count()).select_from(Referral)):
         return
-    commissioner = db.session.scalar(select(User).where(User.role == "commissioner"))
+    commissioner = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER))
     rng = random.Random(seed)
     nearest = _nearest_sector_finder()
     groups: dict[str, SiblingGroup] = {}
@@ -179,7 +182,10 @@ def _seed_referrals(consortium: Consortium, seed: int) -> None:
         referral = _demo_referral(child, nearest, rng, commissioner)
         if child.sibling_group:
             group = groups.setdefault(
-                child.sibling_group, SiblingGroup(reference=_demo_reference("S", rng))
+                child.sibling_group,
+                SiblingGroup(
+                    reference=_demo_reference("S", rng), placing_la_code=child.placing_la_code
+                ),
             )
             referral.sibling_group = group
         db.session.add(referral)
@@ -192,7 +198,7 @@ def _demo_reference(prefix: str, rng: random.Random) -> str:
 def _nearest_sector_finder():
     sectors = db.session.execute(
         select(PostcodeArea.code, PostcodeArea.lat, PostcodeArea.lon).where(
-            PostcodeArea.kind == "sector"
+            PostcodeArea.kind == PostcodeAreaKind.SECTOR
         )
     ).all()
     codes = [row.code for row in sectors]
@@ -210,7 +216,7 @@ def _demo_referral(child, nearest, rng: random.Random, commissioner: User) -> Re
     school = nearest(child.school_lat, child.school_lon) if child.school_lat else None
     return Referral(
         reference=_demo_reference("R", rng),
-        status="ready",
+        status=ReferralStatus.READY,
         placing_la_code=child.placing_la_code,
         consortium_id=commissioner.consortium_id,
         created_by=commissioner,
@@ -227,6 +233,7 @@ def _demo_referral(child, nearest, rng: random.Random, commissioner: User) -> Re
         family_sector=nearest(child.lat, child.lon),
         school_sector=school,
         keep_school=bool(school and child.keep_school),
+        max_school_km=DEFAULT_SCHOOL_KM if school and child.keep_school else None,
         max_distance_km=round(child.max_distance_km) if child.max_distance_km else None,
         avoid=[
             {"sector": nearest(a.lat, a.lon), "radius_km": round(a.radius_km)} for a in child.avoid
@@ -234,6 +241,8 @@ def _demo_referral(child, nearest, rng: random.Random, commissioner: User) -> Re
         sections_done=list(SECTIONS),
         is_synthetic=True,
         history=[
-            ReferralStatusChange(status="ready", by=commissioner, note="Synthetic demo referral")
+            ReferralStatusChange(
+                status=ReferralStatus.READY, by=commissioner, note="Synthetic demo referral"
+            )
         ],
     )

@@ -23,7 +23,36 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from commissioning.columns import Terms, TokenList, token
 from commissioning.extensions import db
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import (
+    ApprovalKind,
+    AuditAction,
+    AuditObject,
+    BatchStatus,
+    CommunicationNeed,
+    DeclineReason,
+    LivingAlongside,
+    LocationPrecision,
+    Need,
+    NeededBy,
+    OfferStatus,
+    OfferWithdrawal,
+    OfstedGrade,
+    Pets,
+    PlacementEndReason,
+    PostcodeAreaKind,
+    ProvisionType,
+    ReferralStatus,
+    RegistrationStatus,
+    RiskToOthers,
+    RiskToSelf,
+    Role,
+    Sector,
+    Sex,
+    WithdrawalReason,
+)
 
 
 def utcnow() -> datetime:
@@ -67,7 +96,7 @@ class PostcodeArea(db.Model):
     """Centroid of a postcode district ("M14") or sector ("M14 5"): the finest location kept."""
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))  # district | sector
+    kind: Mapped[PostcodeAreaKind] = mapped_column(token(PostcodeAreaKind, "kind", 8))
     la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -106,25 +135,37 @@ class Home(db.Model):
 
     urn: Mapped[str] = mapped_column(String(12), primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), index=True)
-    provision_type: Mapped[str] = mapped_column(String(40), index=True)
-    # active | suspended (Ofsted's) | closed (absent from the latest register imported)
-    registration_status: Mapped[str] = mapped_column(String(12), index=True)
+    provision_type: Mapped[ProvisionType] = mapped_column(
+        token(ProvisionType, "provision_type", 40), index=True
+    )
+    # Ofsted's active or suspended; closed when absent from the latest register imported.
+    registration_status: Mapped[RegistrationStatus] = mapped_column(
+        token(RegistrationStatus, "registration_status", 12), index=True
+    )
     registration_date: Mapped[date | None] = mapped_column(Date)
-    sector: Mapped[str] = mapped_column(String(20), index=True)
+    sector: Mapped[Sector] = mapped_column(token(Sector, "sector", 20), index=True)
     places: Mapped[int] = mapped_column(Integer, index=True)
     short_break_only: Mapped[bool] = mapped_column(Boolean)
     la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     inspection_date: Mapped[date | None] = mapped_column(Date)
-    overall_grade: Mapped[str | None] = mapped_column(String(24), index=True)
-    safety_grade: Mapped[str | None] = mapped_column(String(24))
-    leadership_grade: Mapped[str | None] = mapped_column(String(24))
+    # Null until inspected (OfstedGrade.NONE is the optimiser's word for that).
+    overall_grade: Mapped[OfstedGrade | None] = mapped_column(
+        token(OfstedGrade, "overall_grade", 24), index=True
+    )
+    safety_grade: Mapped[OfstedGrade | None] = mapped_column(token(OfstedGrade, "safety_grade", 24))
+    leadership_grade: Mapped[OfstedGrade | None] = mapped_column(
+        token(OfstedGrade, "leadership_grade", 24)
+    )
     first_registered_as_at: Mapped[date] = mapped_column(Date)
     last_registered_as_at: Mapped[date] = mapped_column(Date)
     closed_as_at: Mapped[date | None] = mapped_column(Date)
     # Ofsted redacts homes' postcodes: the authority's centroid until the provider gives a
     # postcode district.
     postcode_district: Mapped[str | None] = mapped_column(String(4))
-    location_precision: Mapped[str] = mapped_column(String(16), default="local_authority")
+    location_precision: Mapped[LocationPrecision] = mapped_column(
+        token(LocationPrecision, "location_precision", 16),
+        default=LocationPrecision.LOCAL_AUTHORITY,
+    )
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     vacancies: Mapped[int] = mapped_column(Integer, default=0, index=True)
@@ -154,8 +195,8 @@ class StatementOfPurpose(db.Model):
     home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), primary_key=True)
     min_age: Mapped[int] = mapped_column(Integer)
     max_age: Mapped[int] = mapped_column(Integer)
-    sexes: Mapped[list[str]] = mapped_column(JSON)  # subset of ["F", "M"]
-    needs: Mapped[list[str]] = mapped_column(JSON)
+    sexes: Mapped[list[Sex]] = mapped_column(TokenList(Sex))
+    needs: Mapped[list[Need]] = mapped_column(TokenList(Need))
     solo_only: Mapped[bool] = mapped_column(Boolean, default=False)
     accepts_emergencies: Mapped[bool] = mapped_column(Boolean, default=False)
     has_pets: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -194,19 +235,24 @@ class Resident(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), index=True)
     age: Mapped[int] = mapped_column(Integer)
-    sex: Mapped[str] = mapped_column(String(1))
-    risks_to_self: Mapped[list[str]] = mapped_column(JSON, default=list)
-    risks_to_others: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sex: Mapped[Sex] = mapped_column(token(Sex, "sex", 1))
+    risks_to_self: Mapped[list[RiskToSelf]] = mapped_column(TokenList(RiskToSelf), default=list)
+    risks_to_others: Mapped[list[RiskToOthers]] = mapped_column(
+        TokenList(RiskToOthers), default=list
+    )
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A child placed through Hearth: leaves the group when the placement ends.
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"), index=True)
 
     home: Mapped[Home] = relationship(back_populates="residents")
+    placement: Mapped["Placement | None"] = relationship()
 
 
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16))  # commissioner | provider | analyst | admin
+    role: Mapped[Role] = mapped_column(token(Role, "role", 16))
     la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authority.code"))
     consortium_id: Mapped[int | None] = mapped_column(ForeignKey("consortium.id"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
@@ -236,8 +282,8 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60))
-    object_type: Mapped[str] = mapped_column(String(30))
+    action: Mapped[AuditAction] = mapped_column(token(AuditAction, "action", 60))
+    object_type: Mapped[AuditObject] = mapped_column(token(AuditObject, "object_type", 30))
     object_id: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
@@ -248,10 +294,12 @@ class AuditEvent(db.Model):
 
 
 class SiblingGroup(db.Model):
-    """Brothers and sisters to be placed together: one unit for matching."""
+    """Brothers and sisters to be placed together: one unit for matching and for the home,
+    which accepts them as a whole (Children Act 1989, s22C(8)(c))."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
+    placing_la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     referrals: Mapped[list["Referral"]] = relationship(
@@ -268,36 +316,48 @@ class Referral(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    # draft | ready | offered | placed | withdrawn
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    status: Mapped[ReferralStatus] = mapped_column(
+        token(ReferralStatus, "status", 12), default=ReferralStatus.DRAFT, index=True
+    )
     placing_la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     consortium_id: Mapped[int | None] = mapped_column(ForeignKey("consortium.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    needed_by: Mapped[str | None] = mapped_column(String(8))  # today | lt5days | gt5days
+    needed_by: Mapped[NeededBy | None] = mapped_column(token(NeededBy, "needed_by", 8))
     age: Mapped[int | None] = mapped_column(Integer)
-    sex: Mapped[str | None] = mapped_column(String(1))
-    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
-    risks_to_self: Mapped[list[str]] = mapped_column(JSON, default=list)
-    risks_to_others: Mapped[list[str]] = mapped_column(JSON, default=list)
-    living_alongside: Mapped[str | None] = mapped_column(String(16))
-    pets: Mapped[str | None] = mapped_column(String(8))  # must | can | no | unknown
+    sex: Mapped[Sex | None] = mapped_column(token(Sex, "sex", 1))
+    needs: Mapped[list[Need]] = mapped_column(TokenList(Need), default=list)
+    risks_to_self: Mapped[list[RiskToSelf]] = mapped_column(TokenList(RiskToSelf), default=list)
+    risks_to_others: Mapped[list[RiskToOthers]] = mapped_column(
+        TokenList(RiskToOthers), default=list
+    )
+    living_alongside: Mapped[LivingAlongside | None] = mapped_column(
+        token(LivingAlongside, "living_alongside", 16)
+    )
+    pets: Mapped[Pets | None] = mapped_column(token(Pets, "pets", 8))
     secure_order: Mapped[bool] = mapped_column(Boolean, default=False)
     deprivation_of_liberty: Mapped[bool] = mapped_column(Boolean, default=False)
-    communication_needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    communication_needs: Mapped[list[CommunicationNeed]] = mapped_column(
+        TokenList(CommunicationNeed), default=list
+    )
     home_adaptation: Mapped[str | None] = mapped_column(String(300))
     cultural_needs: Mapped[str | None] = mapped_column(String(300))
     additional_support: Mapped[str | None] = mapped_column(String(300))
     family_sector: Mapped[str | None] = mapped_column(String(8))
     school_sector: Mapped[str | None] = mapped_column(String(8))
     keep_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How far the child may travel to the school they must keep going to: a hard rule.
+    max_school_km: Mapped[int | None] = mapped_column(Integer)
     max_distance_km: Mapped[int | None] = mapped_column(Integer)
     # [{"sector": "M14 5", "radius_km": 5}]: places the child must be kept away from.
     avoid: Mapped[list[dict]] = mapped_column(JSON, default=list)
     inadequate_override_reason: Mapped[str | None] = mapped_column(String(300))
     # The sections of the referral form saved so far; all of them before it can be submitted.
     sections_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    withdrawal_reason: Mapped[WithdrawalReason | None] = mapped_column(
+        token(WithdrawalReason, "withdrawal_reason", 20)
+    )
     # An invented child of the demo's waiting list: counted apart in sufficiency figures.
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     sibling_group_id: Mapped[int | None] = mapped_column(ForeignKey("sibling_group.id"))
@@ -307,7 +367,7 @@ class Referral(db.Model):
     created_by: Mapped[User] = relationship()
     sibling_group: Mapped[SiblingGroup | None] = relationship(back_populates="referrals")
     offers: Mapped[list["Offer"]] = relationship(
-        back_populates="referral", order_by="Offer.id", cascade="all, delete-orphan"
+        secondary="offer_child", back_populates="children", order_by="Offer.id"
     )
     history: Mapped[list["ReferralStatusChange"]] = relationship(
         back_populates="referral", order_by="ReferralStatusChange.id", cascade="all, delete-orphan"
@@ -320,7 +380,7 @@ class Referral(db.Model):
 class ReferralStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[ReferralStatus] = mapped_column(token(ReferralStatus, "status", 12))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str | None] = mapped_column(String(300))
@@ -329,34 +389,90 @@ class ReferralStatusChange(db.Model):
     by: Mapped[User | None] = relationship()
 
 
+# The children an offer puts to the home: one child, or a whole sibling group, accepted or
+# declined as one; confirming places exactly these children.
+offer_child = Table(
+    "offer_child",
+    db.metadata,
+    Column("offer_id", ForeignKey("offer.id"), primary_key=True),
+    Column("referral_id", ForeignKey("referral.id"), primary_key=True, index=True),
+)
+
+
 class Offer(db.Model):
     """A referral sent to one chosen home, and the home's answer with its own impact risk
-    assessment (Children's Homes Regulations 2015, reg 14)."""
+    assessment (Children's Homes Regulations 2015, reg 14; Quality Standards guide, the
+    impact risk assessment)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
     home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), index=True)
-    # sent | accepted | declined | withdrawn | confirmed
-    status: Mapped[str] = mapped_column(String(12), default="sent", index=True)
+    status: Mapped[OfferStatus] = mapped_column(
+        token(OfferStatus, "status", 12), default=OfferStatus.SENT, index=True
+    )
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decline_reason: Mapped[str | None] = mapped_column(String(32), index=True)
-    impact_assessment: Mapped[str | None] = mapped_column(String(2000))
-    # The match as the commissioner saw it when sending: distance, flags, cost, impact.
-    match: Mapped[dict] = mapped_column(JSON, default=dict)
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(
+        token(DeclineReason, "decline_reason", 32), index=True
+    )
+    # The home's impact risk assessment: the effect on the children living there now, and
+    # how the home will manage the risks.
+    impact_on_group: Mapped[str | None] = mapped_column(String(2000))
+    managing_risks: Mapped[str | None] = mapped_column(String(2000))
+    withdrawal: Mapped[OfferWithdrawal | None] = mapped_column(
+        token(OfferWithdrawal, "withdrawal", 24)
+    )
+    # When the placing authority changed the referral after sending it: the home answers again.
+    referral_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The terms as the commissioner saw them when sending.
+    terms: Mapped[OfferTerms] = mapped_column(Terms())
 
-    referral: Mapped[Referral] = relationship(back_populates="offers")
+    children: Mapped[list[Referral]] = relationship(
+        secondary=offer_child, back_populates="offers", order_by=Referral.id
+    )
     home: Mapped[Home] = relationship()
     sent_by: Mapped[User] = relationship(foreign_keys=[sent_by_id])
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    approvals: Mapped[list["Approval"]] = relationship(
+        back_populates="offer", order_by="Approval.id", cascade="all, delete-orphan"
+    )
 
-    __table_args__ = (Index("uq_offer_referral_home", "referral_id", "home_urn", unique=True),)
+
+class Approval(db.Model):
+    """Who approved a placement that reg 11 of the Care Planning, Placement and Case Review
+    (England) Regulations 2010 puts to a senior officer, and when: recorded before the
+    placement is confirmed, never after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    kind: Mapped[ApprovalKind] = mapped_column(token(ApprovalKind, "kind", 16))
+    name: Mapped[str] = mapped_column(String(100))
+    job_title: Mapped[str] = mapped_column(String(100))
+    approved_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    offer: Mapped[Offer] = relationship(back_populates="approvals")
+    recorded_by: Mapped[User] = relationship()
+
+
+class LocationRequest(db.Model):
+    """A commissioner's request that a provider give the postcode district of a home Hearth
+    knows only by its authority: until then its distances are approximate."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_urn: Mapped[str] = mapped_column(ForeignKey("home.urn"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    home: Mapped[Home] = relationship()
+    requested_by: Mapped[User] = relationship()
 
 
 class Placement(db.Model):
-    """A confirmed placement, with the flags Care Planning Regulations 2010 reg 11 turns on."""
+    """A child's confirmed placement, with the flags reg 11 turns on, until it ends."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), unique=True)
@@ -364,6 +480,7 @@ class Placement(db.Model):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
     placing_la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
+    # This child's share of the placement's weekly cost and of the beds it takes.
     weekly_cost: Mapped[int] = mapped_column(Integer)
     distance_km: Mapped[float] = mapped_column(Float)
     out_of_area: Mapped[bool] = mapped_column(Boolean)
@@ -374,10 +491,17 @@ class Placement(db.Model):
     beds: Mapped[int] = mapped_column(Integer, default=1)
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[PlacementEndReason | None] = mapped_column(
+        token(PlacementEndReason, "end_reason", 8)
+    )
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     referral: Mapped[Referral] = relationship(back_populates="placement")
     home: Mapped[Home] = relationship()
-    confirmed_by: Mapped[User] = relationship()
+    offer: Mapped[Offer] = relationship()
+    confirmed_by: Mapped[User] = relationship(foreign_keys=[confirmed_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class BatchRun(db.Model):
@@ -389,8 +513,9 @@ class BatchRun(db.Model):
     consortium_id: Mapped[int] = mapped_column(ForeignKey("consortium.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # queued | running | finished | cancelled | failed
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    status: Mapped[BatchStatus] = mapped_column(
+        token(BatchStatus, "status", 12), default=BatchStatus.QUEUED, index=True
+    )
     time_limit: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(Integer, default=0)
     weights: Mapped[dict] = mapped_column(JSON, default=dict)

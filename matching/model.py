@@ -11,7 +11,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal
+
+from matching.vocabulary import (
+    HomeType,
+    LivingAlongside,
+    Need,
+    NeededBy,
+    OfstedGrade,
+    Pets,
+    RegistrationStatus,
+    RiskToOthers,
+    RiskToSelf,
+    Sex,
+)
 
 SCHEMA = "hearth-matching/1"
 
@@ -20,44 +32,19 @@ TWENTY_MILES_KM = 32.19
 
 
 class vocab:  # noqa: N801 - a namespace of token tuples, read as vocab.NEEDS
-    """The tokens shared by forms, database and the hearth-matching/1 JSON (DESIGN.md)."""
+    """The tokens of matching.vocabulary as tuples in a fixed order: the vectorised
+    feasibility code indexes its arrays by position in them."""
 
-    # The six risks to the child and five risks to others of the placements data standard v2.
-    RISKS_TO_SELF = (
-        "self_harm",
-        "sexual_exploitation",
-        "criminal_exploitation",
-        "drugs_alcohol",
-        "eating_disorder",
-        "going_missing",
-    )
-    RISKS_TO_OTHERS = (
-        "physical_harm",
-        "sexual_harm",
-        "fire_setting",
-        "harm_to_animals",
-        "criminal_exploitation",
-    )
-    NEEDS = (
-        "emotional_behavioural",
-        "learning_disability",
-        "physical_disability",
-        "autism",
-        "mental_health",
-        "sexualised_behaviour",
-        "substance_misuse",
-        "therapeutic",
-    )
-    LIVING_ALONGSIDE = ("solo", "with_others", "older_only", "younger_only", "no_preference")
-    PETS = ("must", "can", "no", "unknown")
-    NEEDED_BY = ("today", "lt5days", "gt5days")
-    HOME_TYPES = ("childrens_home", "secure_childrens_home")
-    OFSTED_GRADES = ("outstanding", "good", "requires_improvement", "inadequate", "none")
-    SEXES = ("F", "M")
-    REGISTRATION_STATUSES = ("active", "suspended")
-
-
-Sex = Literal["F", "M"]
+    RISKS_TO_SELF = tuple(RiskToSelf)
+    RISKS_TO_OTHERS = tuple(RiskToOthers)
+    NEEDS = tuple(Need)
+    LIVING_ALONGSIDE = tuple(LivingAlongside)
+    PETS = tuple(Pets)
+    NEEDED_BY = tuple(NeededBy)
+    HOME_TYPES = tuple(HomeType)
+    OFSTED_GRADES = tuple(OfstedGrade)
+    SEXES = tuple(Sex)
+    REGISTRATION_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.SUSPENDED)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from commissioning.vocabulary import Role
 from sufficiency import charts, queries
 from sufficiency.metrics import demand, placements, supply
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.tables import ENGLAND, Area, Table
 
-ANALYSTS = ("analyst", "admin")
+ANALYSTS = (Role.ANALYST, Role.ADMIN)
 # The register is public: commissioners may read the supply figures too.
-READERS_OF_SUPPLY = ("commissioner", "analyst", "admin")
+READERS_OF_SUPPLY = (Role.COMMISSIONER, Role.ANALYST, Role.ADMIN)
 
 
 @dataclass(frozen=True)

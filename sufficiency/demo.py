@@ -4,6 +4,7 @@ from sqlalchemy import delete, insert, select
 
 from commissioning.extensions import db
 from commissioning.models import Fee, Home, LocalAuthority, StatementOfPurpose, la_adjacency
+from commissioning.vocabulary import RegistrationStatus
 from sufficiency.metrics.vocabulary import placement_type_of_home
 from sufficiency.models import DeclinedOfferRecord, PlacementRecord
 from sufficiency.synthetic import HomeForPlacing, synthetic_snapshot
@@ -14,7 +15,10 @@ def _homes_for_placing() -> list[HomeForPlacing]:
         select(Home, Fee.weekly_fee, StatementOfPurpose.solo_only)
         .join(Fee, Fee.home_urn == Home.urn)
         .outerjoin(StatementOfPurpose, StatementOfPurpose.home_urn == Home.urn)
-        .where(Home.registration_status == "active", Home.short_break_only.is_(False))
+        .where(
+            Home.registration_status == RegistrationStatus.ACTIVE,
+            Home.short_break_only.is_(False),
+        )
         .order_by(Home.urn)
     )
     return [

@@ -14,7 +14,7 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from commissioning.vocabulary import NEEDS
+from commissioning.vocabulary import Need
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
 from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, is_financial_year
 from sufficiency.queries import AreaChoices
@@ -106,7 +106,7 @@ class NeedsLineForm(NeedsAuthorityForm):
     need_category = SelectField(
         "Need",
         widget=GovSelect(),
-        choices=[SelectChoice(token, name) for token, name in NEEDS.items()],
+        choices=[SelectChoice(need.value, need.label) for need in Need],
         validators=[InputRequired(message="Choose the need")],
     )
     placement_type = RadioField(

@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from commissioning.vocabulary import NEEDS
+from commissioning.vocabulary import Need
 from sufficiency.metrics.demand import NeedLine
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
 
@@ -123,8 +123,8 @@ def parse_line(
     if not is_financial_year(period):
         fail("period", "Enter the period as a financial year, like 2025-26")
     need = cells.get("need_category", "")
-    if need not in NEEDS:
-        fail("need_category", f"Enter a need category: one of {', '.join(NEEDS)}")
+    if need not in Need._value2member_map_:
+        fail("need_category", f"Enter a need category: one of {', '.join(Need)}")
     placement_type = cells.get("placement_type", "")
     if placement_type not in PLACEMENT_TYPES:
         fail("placement_type", f"Enter a placement type: one of {', '.join(PLACEMENT_TYPES)}")

@@ -14,6 +14,7 @@ from functools import cache
 from sqlalchemy import func, select
 
 from commissioning.extensions import db
+from commissioning.homes import VACANCY_CONFIRMED_FOR
 from commissioning.models import (
     Consortium,
     Home,
@@ -27,10 +28,16 @@ from commissioning.models import (
     User,
     VacancyUpdate,
     consortium_member,
+    offer_child,
 )
 from commissioning.reference.geography import load_local_authorities
 from commissioning.reference.register import load_register_homes
-from commissioning.registry.queries import VACANCY_CONFIRMED_FOR
+from commissioning.vocabulary import (
+    OfferStatus,
+    PostcodeAreaKind,
+    ReferralStatus,
+    RegistrationStatus,
+)
 from sufficiency.metrics.demand import CateringHome, NeedLine
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.placements import DeclinedOffer, PlacementFact, SecureOrderWait
@@ -97,7 +104,7 @@ def current_register() -> Register:
             Home.vacancies,
             Home.vacancies_updated_at,
             Home.last_registered_as_at,
-        ).where(Home.registration_status != "closed")
+        ).where(Home.registration_status.in_(RegistrationStatus.OPEN))
     ).all()
     latest = max((row.last_registered_as_at for row in rows), default=date.today())
     return Register(
@@ -143,7 +150,10 @@ def catering_homes() -> list[CateringHome]:
     rows = db.session.execute(
         select(Home.la_code, Home.provision_type, Home.places, StatementOfPurpose)
         .join(StatementOfPurpose, StatementOfPurpose.home_urn == Home.urn)
-        .where(Home.registration_status == "active", Home.short_break_only.is_(False))
+        .where(
+            Home.registration_status == RegistrationStatus.ACTIVE,
+            Home.short_break_only.is_(False),
+        )
     ).all()
     return [
         CateringHome(
@@ -161,8 +171,6 @@ def catering_homes() -> list[CateringHome]:
 
 # ---- placements and offers: recorded in Hearth, and the demo's SYNTHETIC snapshot
 
-OPEN_REFERRAL_STATUSES = ("ready", "offered")
-
 
 def _submitted_at():
     """A column: when the referral was first submitted (moved to "ready"), else started."""
@@ -170,7 +178,7 @@ def _submitted_at():
         select(func.min(ReferralStatusChange.at))
         .where(
             ReferralStatusChange.referral_id == Referral.id,
-            ReferralStatusChange.status == "ready",
+            ReferralStatusChange.status == ReferralStatus.READY,
         )
         .scalar_subquery()
     )
@@ -246,17 +254,27 @@ def secure_order_waits() -> list[SecureOrderWait]:
     """Children with a secure order whose referral is open: submitted, not yet placed."""
     rows = db.session.execute(
         select(Referral.placing_la_code, _submitted_at(), Referral.is_synthetic).where(
-            Referral.secure_order.is_(True), Referral.status.in_(OPEN_REFERRAL_STATUSES)
+            Referral.secure_order.is_(True), Referral.status.in_(ReferralStatus.OPEN)
         )
     )
     return [SecureOrderWait(la, _days_since(at), synthetic) for la, at, synthetic in rows]
 
 
+def _first_child_of(offer_id):
+    named = offer_child.alias()
+    return (
+        select(func.min(named.c.referral_id)).where(named.c.offer_id == offer_id).scalar_subquery()
+    )
+
+
 def declined_offers() -> list[DeclinedOffer]:
     recorded = db.session.execute(
         select(Referral.placing_la_code, Offer.decline_reason, Referral.is_synthetic)
-        .join(Offer.referral)
-        .where(Offer.status == "declined")
+        .select_from(Offer)
+        .join(offer_child, offer_child.c.offer_id == Offer.id)
+        .join(Referral, Referral.id == offer_child.c.referral_id)
+        # One row an offer, however many brothers and sisters it put to the home.
+        .where(Offer.status == OfferStatus.DECLINED, Referral.id == _first_child_of(Offer.id))
     )
     snapshot = db.session.execute(
         select(
@@ -337,7 +355,9 @@ def area_choices(scope: Area, places: Geography) -> AreaChoices:
 @cache
 def _district_centroids(database_url: str) -> tuple[tuple[float, float], ...]:
     rows = db.session.execute(
-        select(PostcodeArea.lat, PostcodeArea.lon).where(PostcodeArea.kind == "district")
+        select(PostcodeArea.lat, PostcodeArea.lon).where(
+            PostcodeArea.kind == PostcodeAreaKind.DISTRICT
+        )
     )
     return tuple((round(lat, 3), round(lon, 3)) for lat, lon in rows)
 

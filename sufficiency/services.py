@@ -5,6 +5,7 @@ from commissioning.audit import record
 from commissioning.extensions import db
 from commissioning.models import User
 from commissioning.transactions import transactional
+from commissioning.vocabulary import AuditAction, AuditObject
 from sufficiency.metrics.demand import NeedLine
 from sufficiency.models import NeedsAnalysis, NeedsAnalysisLine
 from sufficiency.needs_file import COLUMNS, read_needs_file
@@ -31,8 +32,8 @@ def _save(user: User, la_code: str, source: str, lines: list, filename: str | No
     db.session.flush()
     record(
         user,
-        f"needs_analysis.{source}",
-        "needs_analysis",
+        AuditAction(f"needs_analysis.{source}"),
+        AuditObject.NEEDS_ANALYSIS,
         analysis.id,
         after={"la_code": la_code, "lines": len(lines), "filename": filename},
     )

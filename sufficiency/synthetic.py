@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from commissioning.vocabulary import DECLINE_REASONS
+from commissioning.vocabulary import DeclineReason
 
 PLACEMENTS = 6_000
 SECURE_ORDER_SHARE = 0.03
@@ -184,7 +184,7 @@ def _place_child(rng, authority: AuthorityLike, neighbours: set[str], beds: dict
 
 
 def _declines(rng, placement: SyntheticPlacement, homes: list[HomeForPlacing]):
-    reasons = list(DECLINE_REASONS)
+    reasons = [reason.value for reason in DeclineReason]
     shares = [DECLINE_REASON_SHARES[reason] for reason in reasons]
     return [
         SyntheticDeclinedOffer(

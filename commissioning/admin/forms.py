@@ -1,16 +1,15 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
-    GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from commissioning import vocabulary
+from commissioning.forms import Choice, RadioChoice, text_field
+from commissioning.vocabulary import Role
 
 NONE = SelectChoice("", "None")
 MIN_PASSWORD_LENGTH = 12
@@ -30,15 +29,28 @@ class NewUserForm(FlaskForm):
             Email(message="Enter an email address in the correct format, like name@example.com"),
         ],
     )
-    role = RadioField(
-        "Role",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(value, text) for value, text in vocabulary.ROLES.items()],
-        validators=[InputRequired(message="Select a role")],
+    role = RadioChoice("Role", Role, message="Select a role")
+    la_code = Choice(
+        "Local authority",
+        {},
+        message="Select a local authority from the list",
+        validators=[],
+        default="",
     )
-    la_code = SelectField("Local authority", widget=GovSelect(), default="")
-    consortium_id = SelectField("Consortium", widget=GovSelect(), default="")
-    provider_id = SelectField("Provider (owner organisation)", widget=GovSelect(), default="")
+    consortium_id = Choice(
+        "Consortium",
+        {},
+        message="Select a consortium from the list",
+        validators=[],
+        default="",
+    )
+    provider_id = Choice(
+        "Provider (owner organisation)",
+        {},
+        message="Select a provider from the list",
+        validators=[],
+        default="",
+    )
     password = PasswordField(
         "Initial password",
         widget=GovPasswordInput(),
@@ -59,13 +71,13 @@ class NewUserForm(FlaskForm):
         self.provider_id.choices = scope_choices((p.id, p.name) for p in providers)
 
     def validate_la_code(self, field):
-        if self.role.data == "commissioner" and not field.data:
+        if self.role.data == Role.COMMISSIONER and not field.data:
             raise ValidationError("Select the local authority the commissioner works for")
 
     def validate_provider_id(self, field):
-        if self.role.data == "provider" and not field.data:
+        if self.role.data == Role.PROVIDER and not field.data:
             raise ValidationError("Select the provider the account belongs to")
-        if self.role.data != "provider" and field.data:
+        if self.role.data != Role.PROVIDER and field.data:
             raise ValidationError("Only provider accounts belong to a provider")
 
 
@@ -73,14 +85,6 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    home = StringField(
-        "Home URN",
-        widget=GovTextInput(),
-        validators=[Length(max=12, message="URN must be 12 characters or fewer")],
-    )
-    user = StringField(
-        "User email address",
-        widget=GovTextInput(),
-        validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
-    )
+    home = text_field("Home URN", limit=12)
+    user = text_field("User email address", limit=254)
     submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -3,6 +3,7 @@ from sqlalchemy.orm import joinedload
 
 from commissioning.extensions import db
 from commissioning.models import AuditEvent, Consortium, Provider, User
+from commissioning.vocabulary import AuditObject
 
 AUDIT_PAGE = 200
 
@@ -38,7 +39,7 @@ def audit_events(home_urn: str = "", user_email: str = "") -> list[AuditEvent]:
     statement = select(AuditEvent).options(joinedload(AuditEvent.user))
     if home_urn:
         statement = statement.where(
-            AuditEvent.object_type == "home", AuditEvent.object_id == home_urn.strip()
+            AuditEvent.object_type == AuditObject.HOME, AuditEvent.object_id == home_urn.strip()
         )
     if user_email:
         statement = statement.join(AuditEvent.user).where(

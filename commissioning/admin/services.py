@@ -2,6 +2,7 @@ from commissioning import audit
 from commissioning.extensions import db
 from commissioning.models import User
 from commissioning.transactions import transactional
+from commissioning.vocabulary import AuditAction, AuditObject
 
 
 def _user_record(user: User) -> dict:
@@ -21,7 +22,7 @@ def create_user(details: dict, password: str, by: User) -> User:
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(by, "user.create", "user", str(user.id), None, _user_record(user))
+    audit.record(by, AuditAction.USER_CREATE, AuditObject.USER, user.id, None, _user_record(user))
     return user
 
 
@@ -29,5 +30,5 @@ def create_user(details: dict, password: str, by: User) -> User:
 def set_user_active(user: User, active: bool, by: User) -> None:
     before = _user_record(user)
     user.active = active
-    action = "user.enable" if active else "user.disable"
-    audit.record(by, action, "user", str(user.id), before, _user_record(user))
+    action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
+    audit.record(by, action, AuditObject.USER, user.id, before, _user_record(user))

@@ -4,20 +4,22 @@ from flask_wtf import FlaskForm
 
 from commissioning.admin import queries, services
 from commissioning.admin.forms import AuditFilterForm, NewUserForm
+from commissioning.audit_text import AuditWords
 from commissioning.auth.access import allow
-from commissioning.registry.queries import local_authorities
+from commissioning.homes import local_authorities
+from commissioning.vocabulary import Role
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @admin.route("/users")
-@allow("admin")
+@allow(Role.ADMIN)
 def users():
     return render_template("admin/users.html", users=queries.users(), form=FlaskForm())
 
 
 @admin.route("/users/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(Role.ADMIN)
 def new_user():
     form = NewUserForm()
     form.set_scopes(local_authorities(), queries.consortia(), queries.providers())
@@ -42,7 +44,7 @@ def _scope(form: NewUserForm) -> dict:
 
 
 @admin.route("/users/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
-@allow("admin")
+@allow(Role.ADMIN)
 def change_user(user_id: int, change: str):
     user = queries.user_by_id(user_id)
     if user is None:
@@ -58,9 +60,9 @@ def change_user(user_id: int, change: str):
 
 
 @admin.route("/audit")
-@allow("admin")
+@allow(Role.ADMIN)
 def audit_log():
     form = AuditFilterForm(request.args)
     valid = form.validate() if request.args else True
     events = queries.audit_events(form.home.data or "", form.user.data or "") if valid else []
-    return render_template("admin/audit.html", form=form, events=events)
+    return render_template("admin/audit.html", form=form, events=events, words=AuditWords(events))

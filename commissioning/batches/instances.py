@@ -6,11 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 import matching
+from commissioning import matching_data
 from commissioning.extensions import db
 from commissioning.models import Referral
-from commissioning.referrals import matching_data
-
-OPEN_STATUSES = ("ready", "offered")
+from commissioning.vocabulary import ReferralStatus
 
 
 def open_referrals(consortium_id: int) -> list[Referral]:
@@ -18,7 +17,9 @@ def open_referrals(consortium_id: int) -> list[Referral]:
     return list(
         db.session.scalars(
             select(Referral)
-            .where(Referral.consortium_id == consortium_id, Referral.status.in_(OPEN_STATUSES))
+            .where(
+                Referral.consortium_id == consortium_id, Referral.status.in_(ReferralStatus.OPEN)
+            )
             .options(joinedload(Referral.sibling_group), joinedload(Referral.placing_la))
             .order_by(Referral.created_at, Referral.id)
         )

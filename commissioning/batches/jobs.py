@@ -14,6 +14,7 @@ import matching
 from commissioning.batches.instances import build_instance, referrals_by_reference
 from commissioning.extensions import db
 from commissioning.models import BatchRun
+from commissioning.vocabulary import BatchStatus
 
 REPORT_EVERY_SECONDS = 0.5
 
@@ -31,7 +32,9 @@ def run_batch(run_id: int, app=None) -> None:
         except Exception as error:
             app.logger.exception("batch run %s failed", run_id)
             db.session.rollback()
-            _finish(run_id, "failed", message=f"The optimiser stopped with an error: {error}")
+            _finish(
+                run_id, BatchStatus.FAILED, message=f"The optimiser stopped with an error: {error}"
+            )
 
 
 def _now() -> datetime:
@@ -40,9 +43,9 @@ def _now() -> datetime:
 
 def _execute(app, run_id: int) -> None:
     run = db.session.get(BatchRun, run_id)
-    if run is None or run.status != "queued":
+    if run is None or run.status != BatchStatus.QUEUED:
         return
-    run.status, run.started_at, run.heartbeat_at = "running", _now(), _now()
+    run.status, run.started_at, run.heartbeat_at = BatchStatus.RUNNING, _now(), _now()
     db.session.commit()
     reporter = ProgressReporter(app, run_id)
     reporter.start()  # heartbeats from now on, so a live run never looks dead
@@ -67,13 +70,13 @@ def _execute(app, run_id: int) -> None:
         reporter.finish()
     _finish(
         run_id,
-        "cancelled" if reporter.cancelled else "finished",
+        BatchStatus.CANCELLED if reporter.cancelled else BatchStatus.FINISHED,
         result=matching.result_to_dict(result),
         baseline=matching.result_to_dict(baseline),
     )
 
 
-def _finish(run_id: int, status: str, **fields) -> None:
+def _finish(run_id: int, status: BatchStatus, **fields) -> None:
     run = db.session.get(BatchRun, run_id)
     run.status, run.finished_at = status, _now()
     for name, value in fields.items():

@@ -5,9 +5,13 @@ from dataclasses import dataclass
 from statistics import mean
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from commissioning import lifecycle
 from commissioning.extensions import db
-from commissioning.models import BatchRun, Home, Offer, Referral, User
+from commissioning.models import BatchRun, Home, Referral, User
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import LocationPrecision, OfferStatus
 from matching.model import TWENTY_MILES_KM
 
 
@@ -31,13 +35,20 @@ def run_of(user: User, reference: str) -> BatchRun | None:
 
 @dataclass
 class Proposal:
-    referral: str
+    """One unit (a child, or a sibling group) proposed for one home, as an offer would be."""
+
+    referrals: list[str]
     home: str
-    match: dict
-    breakdown: dict
-    open: bool  # the referral is still waiting
-    bed_free: bool  # the home still has the beds this proposal needs
-    sent: bool  # the referral has already been sent to this home
+    terms: OfferTerms
+    open: bool  # every child of the unit is still waiting
+    bed_free: bool  # the home still has the beds this run's proposals there need
+    sent: bool  # already sent to this home
+    # Homes already holding an open offer for this unit: the lead is told before sending.
+    offered_elsewhere: list[str]
+
+    @property
+    def key(self) -> str:
+        return self.referrals[0]
 
     @property
     def sendable(self) -> bool:
@@ -45,59 +56,61 @@ class Proposal:
 
 
 def proposals(run: BatchRun) -> list[Proposal]:
-    """The run's assignments, each marked if its child was placed, its bed went or it was
-    sent to its home since."""
+    """The run's assignments unit by unit, each marked if its children were placed, its bed
+    went or it was sent to its home since."""
     assignments = (run.result or {}).get("assignments", [])
     if not assignments:
         return []
-    beds_needed = Counter(a["home"] for a in assignments)
-    homes = {h.urn: h for h in db.session.scalars(select(Home).where(Home.urn.in_(beds_needed)))}
-    is_solo = _solo_test(run.instance)
-    sent = _offers_sent([a["referral"] for a in assignments])
-    statuses = dict(
-        db.session.execute(
-            select(Referral.reference, Referral.status).where(
-                Referral.reference.in_([a["referral"] for a in assignments])
-            )
-        ).all()
-    )
-    return [
-        Proposal(
-            referral=a["referral"],
-            home=a["home"],
-            match={**_match(a), "solo": is_solo(a["referral"], a["home"])},
-            breakdown=a["breakdown"],
-            open=statuses.get(a["referral"]) in ("ready", "offered"),
-            bed_free=homes[a["home"]].vacancies >= beds_needed[a["home"]],
-            sent=(a["referral"], a["home"]) in sent,
+    units = _units(assignments, run.instance)
+    urns = {unit[0]["home"] for unit in units}
+    homes = {h.urn: h for h in db.session.scalars(select(Home).where(Home.urn.in_(urns)))}
+    solo = _solo_test(run.instance)
+    references = [a["referral"] for a in assignments]
+    referrals = {
+        r.reference: r
+        for r in db.session.scalars(
+            select(Referral)
+            .where(Referral.reference.in_(references))
+            .options(selectinload(Referral.offers))
         )
-        for a in assignments
-    ]
-
-
-def _offers_sent(references: list[str]) -> set[tuple[str, str]]:
-    """The (referral, home) pairs among these referrals already sent as offers."""
-    rows = db.session.execute(
-        select(Referral.reference, Offer.home_urn)
-        .join(Offer.referral)
-        .where(Referral.reference.in_(references))
-    )
-    return {(reference, urn) for reference, urn in rows}
-
-
-def _match(assignment: dict) -> dict:
-    """An assignment as the match an offer keeps, like a single search's."""
-    breakdown = assignment["breakdown"]
-    return {
-        "distance_km": round(assignment["distance_km"], 1),
-        "out_of_area": assignment["out_of_area"],
-        "at_a_distance": assignment["at_a_distance"],
-        "over_20_miles": assignment["over_20_miles"],
-        "weekly_cost": round(assignment["weekly_cost"]),
-        "group_impact": round(assignment["group_impact"], 1),
-        "ofsted_grade": breakdown["ofsted_grade"],
-        "score": round(assignment["score"]),
     }
+    built = [_proposal(unit, homes, referrals, solo) for unit in units]
+    beds_wanted: Counter = Counter()
+    for proposal in built:
+        beds_wanted[proposal.home] += proposal.terms.beds
+    for proposal in built:
+        proposal.bed_free = homes[proposal.home].vacancies >= beds_wanted[proposal.home]
+    return built
+
+
+def _units(assignments: list[dict], instance: dict) -> list[list[dict]]:
+    """Assignments grouped by sibling group (a group goes to one home, as one offer)."""
+    group_of = {r["id"]: r.get("sibling_group") for r in instance["referrals"]}
+    units: dict[str, list[dict]] = {}
+    for assignment in assignments:
+        key = group_of.get(assignment["referral"]) or assignment["referral"]
+        units.setdefault(key, []).append(assignment)
+    return list(units.values())
+
+
+def _proposal(unit: list[dict], homes: dict, referrals: dict, solo) -> Proposal:
+    home = homes[unit[0]["home"]]
+    children = [referrals[a["referral"]] for a in unit if a["referral"] in referrals]
+    open_offers = [o for child in children for o in child.offers if o.status in OfferStatus.OPEN]
+    return Proposal(
+        referrals=[a["referral"] for a in unit],
+        home=home.urn,
+        terms=OfferTerms.from_assignments(
+            unit,
+            home.places,
+            solo(unit[0]["referral"], home.urn),
+            home.location_precision == LocationPrecision.LOCAL_AUTHORITY,
+        ),
+        open=len(children) == len(unit) and all(lifecycle.is_waiting(c) for c in children),
+        bed_free=True,
+        sent=any(o.home_urn == home.urn for o in open_offers),
+        offered_elsewhere=sorted({o.home_urn for o in open_offers if o.home_urn != home.urn}),
+    )
 
 
 def _solo_test(instance: dict):

@@ -6,10 +6,13 @@ from sqlalchemy import select, update
 
 from commissioning import audit
 from commissioning.batches import runner
+from commissioning.batches.queries import Proposal
 from commissioning.extensions import db
 from commissioning.models import BatchRun, Referral, User
-from commissioning.referrals import services as referral_services
+from commissioning.record import offers
+from commissioning.record.history import new_reference
 from commissioning.transactions import transactional
+from commissioning.vocabulary import AuditAction, AuditObject, BatchStatus
 
 STALLED_MESSAGE = (
     "The worker running this proposal stopped reporting (it was stopped or the machine "
@@ -20,7 +23,7 @@ STALLED_MESSAGE = (
 @transactional
 def _create_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
     run = BatchRun(
-        reference=referral_services.new_reference("B"),
+        reference=new_reference("B"),
         consortium_id=user.consortium_id,
         created_by=user,
         time_limit=settings["time_limit"],
@@ -36,8 +39,8 @@ def _create_run(user: User, referrals: list[Referral], settings: dict, parent=No
     db.session.flush()
     audit.record(
         user,
-        "batch.start",
-        "batch",
+        AuditAction.BATCH_START,
+        AuditObject.BATCH,
         run.reference,
         None,
         {
@@ -60,11 +63,11 @@ def start_run(user: User, referrals: list[Referral], settings: dict, parent=None
 
 @transactional
 def request_cancel(run: BatchRun, user: User) -> None:
-    if run.status == "queued":
-        run.status, run.finished_at = "cancelled", datetime.now(UTC)
-    elif run.status == "running":
+    if run.status == BatchStatus.QUEUED:
+        run.status, run.finished_at = BatchStatus.CANCELLED, datetime.now(UTC)
+    elif run.status == BatchStatus.RUNNING:
         run.cancel_requested = True
-    audit.record(user, "batch.cancel", "batch", run.reference)
+    audit.record(user, AuditAction.BATCH_CANCEL, AuditObject.BATCH, run.reference)
 
 
 @transactional
@@ -74,24 +77,23 @@ def fail_stalled_runs(stale_after_seconds: int) -> None:
     cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_seconds)
     db.session.execute(
         update(BatchRun)
-        .where(BatchRun.status == "running", BatchRun.heartbeat_at < cutoff)
-        .values(status="failed", message=STALLED_MESSAGE, finished_at=datetime.now(UTC))
+        .where(BatchRun.status == BatchStatus.RUNNING, BatchRun.heartbeat_at < cutoff)
+        .values(status=BatchStatus.FAILED, message=STALLED_MESSAGE, finished_at=datetime.now(UTC))
     )
 
 
 @transactional
-def send_proposals(proposals: list[dict], user: User) -> int:
-    """Send each chosen proposal to its home as an offer, as a single search would; the
-    number of offers made (a proposal already sent makes none)."""
-    references = [proposal["referral"] for proposal in proposals]
-    referrals = {
+def send_proposals(proposals: list[Proposal], user: User) -> int:
+    """Send each chosen proposal to its home as an offer, as a single search would (a sibling
+    group as one offer); the number of offers made."""
+    first_children = {
         r.reference: r
-        for r in db.session.scalars(select(Referral).where(Referral.reference.in_(references)))
+        for r in db.session.scalars(
+            select(Referral).where(Referral.reference.in_([p.key for p in proposals]))
+        )
     }
     sent = [
-        referral_services.send_offers(
-            referrals[proposal["referral"]], {proposal["home"]: proposal["match"]}, user
-        )
+        offers.send(first_children[proposal.key], {proposal.home: proposal.terms}, user)
         for proposal in proposals
     ]
-    return sum(len(offers) for offers in sent)
+    return sum(len(made) for made in sent)

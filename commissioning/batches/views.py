@@ -18,19 +18,18 @@ from commissioning.auth.access import allow
 from commissioning.batches import queries, services
 from commissioning.batches.forms import CancelForm, PairingForm, SendProposalsForm, StartBatchForm
 from commissioning.batches.instances import open_referrals, referrals_by_reference
-from commissioning.referrals.matching_data import home_table
+from commissioning.matching_data import home_table
+from commissioning.vocabulary import BatchStatus, Role, Sex
 
 batches = Blueprint("batches", __name__, url_prefix="/batches")
 
 
-def _lead_only() -> None:
-    """Batch proposals span the consortium: only its leads may run and act on them."""
-    if not current_user.consortium_lead or current_user.consortium_id is None:
-        abort(403)
+# Batch proposals span the consortium: only its leads may run and act on them.
+LEAD = {"lead": True}
+LEADS_RUN = {"lead": True, "owns": "consortium_batch"}
 
 
 def _own_run(reference: str):
-    _lead_only()
     services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     run = queries.run_of(current_user, reference)
     if run is None:
@@ -39,24 +38,26 @@ def _own_run(reference: str):
 
 
 @batches.route("/")
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEAD)
 def index():
-    _lead_only()
     services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     return render_template("batches/index.html", runs=queries.runs_of(current_user))
 
 
 @batches.route("/new", methods=["GET", "POST"])
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEAD)
 def new():
-    _lead_only()
     waiting = open_referrals(current_user.consortium_id)
     everyone = {"referrals": [r.reference for r in waiting]}
     form = StartBatchForm(data=None if request.method == "POST" else everyone)
+    form.referrals.description = (
+        f"All {len(waiting)} waiting children of the consortium are chosen; "
+        "untick any to leave out."
+    )
     form.referrals.choices = [
         SelectChoice(
             r.reference,
-            f"{r.reference} ({r.placing_la.name}, {r.age}, {'girl' if r.sex == 'F' else 'boy'})",
+            f"{r.reference} ({r.placing_la.name}, {r.age}, {Sex(r.sex).label.lower()})",
         )
         for r in waiting
     ]
@@ -70,10 +71,10 @@ def new():
 
 
 @batches.route("/<batch>")
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def show(batch: str):
     run = _own_run(batch)
-    if run.status in ("queued", "running"):
+    if run.status in BatchStatus.ACTIVE:
         return render_template("batches/progress.html", run=run, form=CancelForm())
     return _result_page(run, SendProposalsForm())
 
@@ -92,14 +93,16 @@ def _result_page(run, send_form: SendProposalsForm) -> str:
 
 
 @batches.route("/<batch>/progress.json")
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def progress(batch: str):
     run = _own_run(batch)
-    return jsonify(status=run.status, progress=run.progress, message=run.message)
+    return jsonify(
+        status=run.status, status_label=run.status.label, progress=run.progress, message=run.message
+    )
 
 
 @batches.route("/<batch>/cancel", methods=["POST"])
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def cancel(batch: str):
     run = _own_run(batch)
     if not CancelForm().validate_on_submit():
@@ -110,7 +113,7 @@ def cancel(batch: str):
 
 
 @batches.route("/<batch>/rerun", methods=["POST"])
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def rerun(batch: str):
     run = _own_run(batch)
     form = PairingForm()
@@ -144,29 +147,42 @@ def _without(pairings: list[dict], pairing: dict) -> list[dict]:
 
 
 @batches.route("/<batch>/offers", methods=["POST"])
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def send(batch: str):
     run = _own_run(batch)
-    sendable = {p.referral: p for p in queries.proposals(run) if p.sendable}
+    sendable = {p.key: p for p in queries.proposals(run) if p.sendable}
     form = SendProposalsForm()
-    form.proposals.choices = [SelectChoice(ref) for ref in sendable]
+    form.proposals.choices = [SelectChoice(key) for key in sendable]
     if not form.validate_on_submit():
         # Nothing chosen, or only proposals whose bed has gone since: said on the field.
         return _result_page(run, form)
-    chosen = [vars(sendable[ref]) for ref in form.proposals.data]
+    chosen = [sendable[key] for key in form.proposals.data]
+    holding = [p for p in chosen if p.offered_elsewhere]
+    if holding and not form.send_anyway.data:
+        form.send_anyway.errors.append(_already_offered(holding))
+        return _result_page(run, form)
     sent = services.send_proposals(chosen, current_user)
     flash(f"{sent} proposal{'' if sent == 1 else 's'} sent as offers to the homes")
     return redirect(url_for("batches.show", batch=batch))
 
 
+def _already_offered(holding) -> str:
+    """A child should not hold two open offers without the lead choosing it knowingly."""
+    children = "; ".join(
+        f"{p.key} already holds an offer from home {', '.join(p.offered_elsewhere)}"
+        for p in holding
+    )
+    return f"{children}. Tick the box to send anyway, or untick those proposals"
+
+
 @batches.route("/<batch>/instance.json")
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def instance(batch: str):
     return _download(_own_run(batch).instance, f"hearth-{batch}-instance.json")
 
 
 @batches.route("/<batch>/result.json")
-@allow("commissioner")
+@allow(Role.COMMISSIONER, **LEADS_RUN)
 def result(batch: str):
     return _download(_own_run(batch).result or {}, f"hearth-{batch}-result.json")
 

@@ -85,10 +85,20 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        _checking_foreign_keys(connection, False)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        _checking_foreign_keys(connection, True)
+
+
+def _checking_foreign_keys(connection, on: bool) -> None:
+    """SQLite's batch migrations copy a table, drop it and rename the copy: with foreign keys
+    checked (the app turns them on, commissioning.sqlite) the drop would fail or cascade."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+        connection.commit()
 
 
 if context.is_offline_mode():

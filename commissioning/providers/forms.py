@@ -1,135 +1,120 @@
 """Forms a provider keeps its homes current with. Every field says what is wrong with it."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
-from wtforms.widgets import HiddenInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
-from commissioning import vocabulary
+from commissioning.forms import (
+    OLDEST,
+    YOUNGEST,
+    Choices,
+    VersionField,
+    WholeNumber,
+    age_field,
+    refuse_nul,
+    sex_field,
+)
+from commissioning.vocabulary import Need, RiskToOthers, RiskToSelf, Sex
 
-# Children's homes look after children, aged under 18 (Children's Homes Regulations 2015, reg 2).
-YOUNGEST, OLDEST = 0, 17
 # Outward codes such as M1, M14, W1A, EC1A (the part of a postcode before the space).
 POSTCODE_DISTRICT = r"^[A-Z]{1,2}[0-9][A-Z0-9]?$"
-
-
-def choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, text) for value, text in options.items()]
-
-
-def whole_number(label: str, low: int, high: int, unit: str = "") -> IntegerField:
-    """An IntegerField whose messages name the field and its range, GOV.UK style."""
-    return IntegerField(
-        label,
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=f"Enter {label.lower()}"),
-            NumberRange(
-                min=low,
-                max=high,
-                message=f"{label} must be between {low}{unit} and {high}{unit}",
-            ),
-        ],
-    )
-
-
-def sex_field() -> RadioField:
-    return RadioField(
-        "Sex",
-        widget=GovRadioInput(),
-        choices=choices({"F": "Girl", "M": "Boy"}),
-        validators=[InputRequired(message="Select girl or boy")],
-    )
+# No weekly fee comes near this: a bigger number is a typing slip.
+HIGHEST_FEE = 50_000
 
 
 class VersionedForm(FlaskForm):
     """Carries the version of the home the form was opened on, for the version check."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    title: str
+    version = VersionField()
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def details(self) -> dict:
+        """The fields a person fills in, by name (not the token, version or button)."""
+        skip = ("csrf_token", "version", "submit")
+        return {name: field.data for name, field in self._fields.items() if name not in skip}
 
 
 class VacanciesForm(VersionedForm):
     title = "Vacancies"
 
-    vacancies = IntegerField(
+    vacancies = WholeNumber(
         "Vacant beds now",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the number of vacant beds")],
+        minimum=0,
+        maximum=99,
+        example=1,
+        required="Enter the number of vacant beds",
+        width=2,
     )
 
-    def __init__(self, *args, places: int, **kwargs):
+    def __init__(self, *args, places: int, living_there: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.places = places
+        self.places, self.living_there = places, living_there
 
     def validate_vacancies(self, field):
-        if field.data is not None and not 0 <= field.data <= self.places:
+        # A bed is vacant, or a child of the current group sleeps in it: never both.
+        room = self.places - self.living_there
+        if field.data is not None and field.data > room:
             raise ValidationError(
-                f"Vacant beds must be between 0 and {self.places}, the home's registered places"
+                f"Vacant beds must be {room} or fewer: the home has {self.places} registered "
+                f"places and {self.living_there} children living there"
             )
 
 
 class StatementOfPurposeForm(VersionedForm):
     title = "Statement of purpose"
 
-    min_age = whole_number("Youngest age", YOUNGEST, OLDEST)
-    max_age = whole_number("Oldest age", YOUNGEST, OLDEST)
-    sexes = SelectMultipleField(
+    min_age = age_field("Youngest age", "Enter the youngest age the home looks after")
+    max_age = age_field("Oldest age", "Enter the oldest age the home looks after")
+    sexes = Choices(
         "Who the home looks after",
-        widget=GovCheckboxesInput(),
-        choices=choices(vocabulary.SEXES),
-        validators=[InputRequired(message="Select girls, boys or both")],
+        {sex.value: sex.plural for sex in Sex},
+        message="Select girls, boys or both",
+        required="Select girls, boys or both",
     )
-    needs = SelectMultipleField(
-        "Needs the home caters for",
-        widget=GovCheckboxesInput(),
-        choices=choices(vocabulary.NEEDS),
-    )
+    needs = Choices("Needs the home caters for", Need, message="Select needs from the list")
     solo_only = BooleanField("Takes only one child at a time (solo)", widget=GovCheckboxInput())
     accepts_emergencies = BooleanField(
         "Accepts emergency placements (same day)", widget=GovCheckboxInput()
     )
     has_pets = BooleanField("There are pets in the home", widget=GovCheckboxInput())
 
+    def __init__(self, *args, living_there: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.living_there = living_there
+
     def validate_max_age(self, field):
         youngest = self.min_age.data
         if youngest is not None and field.data is not None and field.data < youngest:
             raise ValidationError("Oldest age must be the same as or more than youngest age")
 
+    def validate_solo_only(self, field):
+        if field.data and self.living_there > 1:
+            raise ValidationError(
+                f"A home that takes only one child cannot have {self.living_there} children "
+                "living there: change the current group first"
+            )
+
 
 class FeeForm(VersionedForm):
     title = "Weekly fee"
 
-    weekly_fee = whole_number("Weekly fee for a standard placement", 1, 50_000)
-    solo_weekly_fee = IntegerField(
+    weekly_fee = WholeNumber(
+        "Weekly fee for a standard placement",
+        minimum=1,
+        maximum=HIGHEST_FEE,
+        example=4500,
+        money=True,
+        required="Enter the weekly fee for a standard placement",
+    )
+    solo_weekly_fee = WholeNumber(
         "Weekly fee for a solo placement (optional)",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=50_000, message="Weekly solo fee must be between 1 and 50000"),
-        ],
+        minimum=1,
+        maximum=HIGHEST_FEE,
+        example=9000,
+        money=True,
+        hint="What the home charges when one child has the whole home",
     )
 
 
@@ -140,8 +125,12 @@ class LocationForm(VersionedForm):
         "Postcode district",
         widget=GovTextInput(),
         filters=[lambda value: " ".join(value.split()).upper() if value else value],
+        description="The first part of the home's postcode, like M14. Hearth never keeps the "
+        "full postcode.",
+        render_kw={"params": {"classes": "govuk-input--width-4", "spellcheck": False}},
         validators=[
             InputRequired(message="Enter the home's postcode district, like M14"),
+            refuse_nul,
             Length(max=4, message="Postcode district must be 4 characters or fewer, like M14"),
             Regexp(
                 POSTCODE_DISTRICT,
@@ -154,27 +143,26 @@ class LocationForm(VersionedForm):
 class ResidentForm(VersionedForm):
     title = "Current group"
 
-    age = whole_number("Age", YOUNGEST, OLDEST)
+    age = age_field("Age", "Enter the child's age", hint=f"From {YOUNGEST} to {OLDEST}")
     sex = sex_field()
-    risks_to_self = SelectMultipleField(
-        "Risks to the child",
-        widget=GovCheckboxesInput(),
-        choices=choices(vocabulary.RISKS_TO_SELF),
+    risks_to_self = Choices(
+        "Risks to the child", RiskToSelf, message="Select risks to the child from the list"
     )
-    risks_to_others = SelectMultipleField(
-        "Risks to others or property",
-        widget=GovCheckboxesInput(),
-        choices=choices(vocabulary.RISKS_TO_OTHERS),
+    risks_to_others = Choices(
+        "Risks to others or property", RiskToOthers, message="Select risks to others from the list"
     )
     submit = SubmitField("Add child", widget=GovSubmitInput())
 
-    def __init__(self, *args, places_left: int, **kwargs):
+    def __init__(self, *args, beds_free: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.places_left = places_left
+        self.beds_free = beds_free
 
     def validate_age(self, field):
-        if self.places_left <= 0:
-            raise ValidationError("The group already fills every registered place")
+        if self.beds_free <= 0:
+            raise ValidationError(
+                "The group and the vacant beds already fill every registered place: lower "
+                "the vacancies first"
+            )
 
 
 class RemoveResidentForm(VersionedForm):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from commissioning import audit
@@ -10,6 +10,7 @@ from commissioning.extensions import db
 from commissioning.models import (
     Fee,
     Home,
+    LocationRequest,
     PostcodeArea,
     Resident,
     StatementOfPurpose,
@@ -17,17 +18,22 @@ from commissioning.models import (
     VacancyUpdate,
 )
 from commissioning.transactions import transactional
+from commissioning.vocabulary import AuditAction, AuditObject, LocationPrecision, PostcodeAreaKind
 
 
 class StaleEdit(Exception):
     """Someone changed the home after this form was opened: refuse, never overwrite."""
 
 
-class UnknownPostcodeDistrict(ValueError):
-    pass
+class ProviderProblem(ValueError):
+    """Details that contradict what Hearth knows of the home: said on the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
 
 
-def _edit_home(home: Home, expected_version: int, user: User, action: str, before, after):
+def _edit_home(home: Home, expected_version: int, user: User, action: AuditAction, before, after):
     """Check the version the form was opened on, move it on, and audit the change.
 
     The flush sends `UPDATE home ... WHERE version = <read>`: if another transaction got
@@ -36,7 +42,7 @@ def _edit_home(home: Home, expected_version: int, user: User, action: str, befor
     if home.version != expected_version:
         raise StaleEdit
     home.version = expected_version + 1
-    audit.record(user, action, "home", home.urn, before, after)
+    audit.record(user, action, AuditObject.HOME, home.urn, before, after)
     try:
         db.session.flush()
     except StaleDataError as error:
@@ -54,7 +60,8 @@ def update_vacancies(home: Home, vacancies: int, expected_version: int, user: Us
             home_urn=home.urn, vacancies=vacancies, recorded_at=now, recorded_by_id=user.id
         )
     )
-    _edit_home(home, expected_version, user, "vacancies.update", before, {"vacancies": vacancies})
+    after = {"vacancies": vacancies}
+    _edit_home(home, expected_version, user, AuditAction.VACANCIES_UPDATE, before, after)
 
 
 def statement_of_purpose_record(statement: StatementOfPurpose | None) -> dict | None:
@@ -80,7 +87,8 @@ def update_statement_of_purpose(home: Home, details: dict, expected_version: int
     statement.is_synthetic = False
     statement.updated_at = datetime.now(UTC)
     home.statement_of_purpose = statement
-    _edit_home(home, expected_version, user, "statement_of_purpose.update", before, details)
+    action = AuditAction.STATEMENT_OF_PURPOSE_UPDATE
+    _edit_home(home, expected_version, user, action, before, details)
 
 
 @transactional
@@ -93,23 +101,42 @@ def update_fee(home: Home, weekly_fee: int, solo_weekly_fee: int | None, expecte
     fee.updated_at = datetime.now(UTC)
     home.fee = fee
     after = {"weekly_fee": weekly_fee, "solo_weekly_fee": solo_weekly_fee}
-    _edit_home(home, expected_version, user, "fee.update", before, after)
+    _edit_home(home, expected_version, user, AuditAction.FEE_UPDATE, before, after)
 
 
 @transactional
 def update_postcode_district(home: Home, district: str, expected_version: int, user: User):
-    """Locate the home at its postcode district's centroid, a finer place than its LA's."""
+    """Locate the home at its postcode district's centroid, a finer place than its LA's.
+
+    A district must lie in the home's own authority or one next to it (districts cross
+    boundaries): a Manchester home in LS1 is a slip, and would place it 50 km away."""
     area = db.session.scalar(
-        select(PostcodeArea).where(PostcodeArea.code == district, PostcodeArea.kind == "district")
+        select(PostcodeArea).where(
+            PostcodeArea.code == district, PostcodeArea.kind == PostcodeAreaKind.DISTRICT
+        )
     )
     if area is None:
-        raise UnknownPostcodeDistrict(district)
+        raise ProviderProblem(
+            "postcode_district", f"We cannot find postcode district {district} in England"
+        )
+    nearby = {home.la_code, *(la.code for la in home.local_authority.neighbours)}
+    if area.la_code not in nearby:
+        raise ProviderProblem(
+            "postcode_district",
+            f"Postcode district {district} is not in or next to {home.local_authority.name}, "
+            "where Ofsted registers this home: check the district",
+        )
     before = {"postcode_district": home.postcode_district, "precision": home.location_precision}
     home.postcode_district = district
-    home.location_precision = "district"
+    home.location_precision = LocationPrecision.DISTRICT
     home.lat, home.lon = area.lat, area.lon
-    after = {"postcode_district": district, "precision": "district"}
-    _edit_home(home, expected_version, user, "location.update", before, after)
+    db.session.execute(
+        update(LocationRequest)
+        .where(LocationRequest.home_urn == home.urn, LocationRequest.answered_at.is_(None))
+        .values(answered_at=datetime.now(UTC))
+    )
+    after = {"postcode_district": district, "precision": LocationPrecision.DISTRICT}
+    _edit_home(home, expected_version, user, AuditAction.LOCATION_UPDATE, before, after)
 
 
 def resident_record(resident: Resident) -> dict:
@@ -124,11 +151,19 @@ def resident_record(resident: Resident) -> dict:
 @transactional
 def add_resident(home: Home, details: dict, expected_version: int, user: User) -> None:
     home.residents.append(Resident(**details, is_synthetic=False))
-    _edit_home(home, expected_version, user, "resident.add", None, details)
+    _edit_home(home, expected_version, user, AuditAction.RESIDENT_ADD, None, details)
 
 
 @transactional
 def remove_resident(home: Home, resident: Resident, expected_version: int, user: User) -> None:
+    """A child placed through Hearth leaves when the placing authority ends the placement,
+    so the record of where the child lives stays true."""
+    if resident.placement_id is not None:
+        raise ProviderProblem(
+            "resident",
+            "This child was placed through Hearth: ask the placing authority to end the "
+            "placement, which takes the child out of the group",
+        )
     before = resident_record(resident)
     home.residents.remove(resident)
-    _edit_home(home, expected_version, user, "resident.remove", before, None)
+    _edit_home(home, expected_version, user, AuditAction.RESIDENT_REMOVE, before, None)

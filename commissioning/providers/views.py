@@ -1,10 +1,11 @@
-"""A provider's pages. Each edit: validate the form, call one service, flash, redirect."""
+"""A provider's homes. Each edit: validate the form, call one service, flash, redirect."""
 
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from commissioning.audit_text import AuditWords
 from commissioning.auth.access import allow
 from commissioning.providers import queries, services
 from commissioning.providers.forms import (
@@ -15,12 +16,11 @@ from commissioning.providers.forms import (
     StatementOfPurposeForm,
     VacanciesForm,
 )
-from commissioning.referrals import queries as referral_queries
-from commissioning.referrals import services as referral_services
-from commissioning.referrals.forms import OfferResponseForm
+from commissioning.vocabulary import Role
 
 providers = Blueprint("providers", __name__, url_prefix="/provider")
 
+OWN_HOME = {"owns": "provider_home"}
 STALE_MESSAGE = (
     "Someone else changed this home after you opened this page. Reload the page to see the "
     "latest details, then make your change again."
@@ -28,7 +28,6 @@ STALE_MESSAGE = (
 
 
 def _own_home(urn: str):
-    """The signed-in provider's home; anyone else's is 'not found', never shown."""
     home = queries.home_of(current_user, urn)
     if home is None:
         abort(404)
@@ -40,6 +39,9 @@ def _save(home, change: Callable[[], None], message: str, form, template: str):
         change()
     except services.StaleEdit:
         return _render_edit(home, form, template, stale=True), 409
+    except services.ProviderProblem as problem:
+        form[problem.field].errors.append(problem.message)
+        return _render_edit(home, form, template)
     flash(message)
     return redirect(url_for("providers.home", urn=home.urn))
 
@@ -50,24 +52,37 @@ def _render_edit(home, form, template: str, stale: bool = False):
 
 
 @providers.route("/")
-@allow("provider")
+@allow(Role.PROVIDER)
 def dashboard():
-    return render_template("providers/dashboard.html", homes=queries.homes_of(current_user))
+    return render_template(
+        "providers/dashboard.html",
+        homes=queries.homes_of(current_user),
+        location_requests=queries.location_requests_for(current_user),
+    )
 
 
 @providers.route("/homes/<urn>")
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def home(urn: str):
     found = _own_home(urn)
-    return render_template("providers/home.html", home=found, history=queries.history_of(found))
+    history = queries.history_of(found)
+    return render_template(
+        "providers/home.html",
+        home=found,
+        history=history,
+        words=AuditWords(history),
+        location_asked=queries.location_asked(found),
+    )
 
 
 @providers.route("/homes/<urn>/vacancies", methods=["GET", "POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def vacancies(urn: str):
     found = _own_home(urn)
     form = VacanciesForm(
-        places=found.places, data={"vacancies": found.vacancies, "version": found.version}
+        places=found.places,
+        living_there=len(found.residents),
+        data={"vacancies": found.vacancies, "version": found.version},
     )
     if form.validate_on_submit():
         return _save(
@@ -83,17 +98,18 @@ def vacancies(urn: str):
 
 
 @providers.route("/homes/<urn>/statement-of-purpose", methods=["GET", "POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def statement_of_purpose(urn: str):
     found = _own_home(urn)
     current = services.statement_of_purpose_record(found.statement_of_purpose) or {}
-    form = StatementOfPurposeForm(data={**current, "version": found.version})
+    form = StatementOfPurposeForm(
+        living_there=len(found.residents), data={**current, "version": found.version}
+    )
     if form.validate_on_submit():
-        details = {name: form[name].data for name in form_fields(form)}
         return _save(
             found,
             lambda: services.update_statement_of_purpose(
-                found, details, form.version.data, current_user
+                found, form.details(), form.version.data, current_user
             ),
             "Statement of purpose updated",
             form,
@@ -102,17 +118,8 @@ def statement_of_purpose(urn: str):
     return _render_edit(found, form, "providers/edit.html")
 
 
-def _places_left(home) -> int:
-    return home.places - len(home.residents)
-
-
-def form_fields(form) -> list[str]:
-    """The names of the fields a person fills in (not the token, version or button)."""
-    return [name for name in form._fields if name not in ("csrf_token", "version", "submit")]
-
-
 @providers.route("/homes/<urn>/fee", methods=["GET", "POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def fee(urn: str):
     found = _own_home(urn)
     current = found.fee
@@ -141,41 +148,39 @@ def fee(urn: str):
 
 
 @providers.route("/homes/<urn>/location", methods=["GET", "POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def location(urn: str):
     found = _own_home(urn)
     form = LocationForm(
         data={"postcode_district": found.postcode_district, "version": found.version}
     )
     if form.validate_on_submit():
-        district = form.postcode_district.data
-        try:
-            return _save(
-                found,
-                lambda: services.update_postcode_district(
-                    found, district, form.version.data, current_user
-                ),
-                "Location updated",
-                form,
-                "providers/edit.html",
-            )
-        except services.UnknownPostcodeDistrict:
-            form.postcode_district.errors.append(
-                f"We cannot find postcode district {district} in England; check it"
-            )
+        return _save(
+            found,
+            lambda: services.update_postcode_district(
+                found, form.postcode_district.data, form.version.data, current_user
+            ),
+            "Location updated",
+            form,
+            "providers/edit.html",
+        )
     return _render_edit(found, form, "providers/edit.html")
 
 
+def _resident_form(home, data=None) -> ResidentForm:
+    beds_free = home.places - len(home.residents) - home.vacancies
+    return ResidentForm(beds_free=beds_free, data=data or {"version": home.version})
+
+
 @providers.route("/homes/<urn>/residents", methods=["GET", "POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def residents(urn: str):
     found = _own_home(urn)
-    form = ResidentForm(places_left=_places_left(found), data={"version": found.version})
+    form = _resident_form(found)
     if form.validate_on_submit():
-        details = {name: form[name].data for name in form_fields(form)}
         return _save(
             found,
-            lambda: services.add_resident(found, details, form.version.data, current_user),
+            lambda: services.add_resident(found, form.details(), form.version.data, current_user),
             "Child added to the current group",
             form,
             "providers/residents.html",
@@ -184,7 +189,7 @@ def residents(urn: str):
 
 
 @providers.route("/homes/<urn>/residents/<int:resident_id>/remove", methods=["POST"])
-@allow("provider")
+@allow(Role.PROVIDER, **OWN_HOME)
 def remove_resident(urn: str, resident_id: int):
     found = _own_home(urn)
     resident = queries.resident_in(found, resident_id)
@@ -193,43 +198,12 @@ def remove_resident(urn: str, resident_id: int):
     form = RemoveResidentForm()
     if not form.validate_on_submit():
         abort(400)
-    return _save(
-        found,
-        lambda: services.remove_resident(found, resident, form.version.data, current_user),
-        "Child removed from the current group",
-        ResidentForm(places_left=_places_left(found), data={"version": found.version}),
-        "providers/residents.html",
-    )
-
-
-@providers.route("/offers")
-@allow("provider")
-def offers():
-    return render_template("providers/offers.html", offers=referral_queries.offers_to(current_user))
-
-
-@providers.route("/offers/<int:offer_id>", methods=["GET", "POST"])
-@allow("provider")
-def offer(offer_id: int):
-    found = referral_queries.offer_to(current_user, offer_id)
-    if found is None:
-        abort(404)
-    form = OfferResponseForm()
-    if found.status == "sent" and form.validate_on_submit():
-        accept = form.decision.data == "accept"
-        try:
-            referral_services.respond_to_offer(
-                found,
-                accept,
-                form.decline_reason.data or None,
-                form.impact_assessment.data,
-                current_user,
-            )
-        except referral_services.AlreadyDecided:
-            flash("This referral has already been answered or withdrawn", "important")
-            return redirect(url_for("providers.offer", offer_id=offer_id))
-        flash(
-            f"You have {'accepted' if accept else 'declined'} referral {found.referral.reference}"
-        )
-        return redirect(url_for("providers.offers"))
-    return render_template("providers/offer.html", offer=found, form=form)
+    try:
+        services.remove_resident(found, resident, form.version.data, current_user)
+    except services.StaleEdit:
+        return _render_edit(found, _resident_form(found), "providers/residents.html", True), 409
+    except services.ProviderProblem as problem:
+        flash(problem.message, "important")
+        return redirect(url_for("providers.residents", urn=urn))
+    flash("Child removed from the current group")
+    return redirect(url_for("providers.home", urn=urn))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from commissioning.reference import DATA_DIR
 from commissioning.reference.geography import la_code_for_name, load_local_authorities
+from commissioning.vocabulary import OfstedGrade, ProvisionType, RegistrationStatus, Sector
 
 OFSTED_DIR = DATA_DIR / "ofsted"
 
@@ -28,25 +29,21 @@ REGISTER_FILES = {
     ),
 }
 
-# The three kinds of provision that are children's homes; Ofsted spells the first two ways.
-PROVISION_TYPES = {
-    "children's home": "childrens_home",
-    "secure children's home": "secure_childrens_home",
-    "residential special school (registered as a children's home)": "residential_special_school",
-}
-REGISTRATION_STATUSES = {"active": "active", "suspended": "suspended"}
-SECTORS = {
-    "private": "private",
-    "local authority": "local_authority",
-    "voluntary": "voluntary",
-    "health authority": "health_authority",
-}
-GRADES = {
-    "outstanding": "outstanding",
-    "good": "good",
-    "requires improvement to be good": "requires_improvement",
-    "inadequate": "inadequate",
-}
+
+def _by_ofsteds_words(vocabulary, members=None) -> dict:
+    """Ofsted's register spells each value as its label reads, in any case."""
+    return {member.label.lower(): member for member in members or vocabulary}
+
+
+# The three kinds of provision that are children's homes.
+PROVISION_TYPES = _by_ofsteds_words(ProvisionType)
+REGISTRATION_STATUSES = _by_ofsteds_words(
+    RegistrationStatus, (RegistrationStatus.ACTIVE, RegistrationStatus.SUSPENDED)
+)
+SECTORS = _by_ofsteds_words(Sector)
+GRADES = _by_ofsteds_words(
+    OfstedGrade, [grade for grade in OfstedGrade if grade is not OfstedGrade.NONE]
+)
 
 PLACES_COLUMNS = (
     "URN",

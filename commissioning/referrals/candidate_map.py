@@ -6,7 +6,7 @@ anyone not using the map.
 """
 
 from dataclasses import dataclass
-from math import cos, radians
+from math import cos, pi, radians, sin
 
 WIDTH = 480
 # Frame at least this much latitude, so a single nearby home is not drawn at street scale.
@@ -19,6 +19,7 @@ class Point:
     x: float
     y: float
     label: str
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,15 @@ class CandidateMap:
     homes: list[Point]
 
 
+# Homes known only by their authority share its centre: drawn round it, this far apart, so
+# that none hides another.
+RING_RADIUS = 9
+
+
 def candidate_map(child: tuple[float, float], homes, authorities) -> CandidateMap:
-    """homes: (rank, lat, lon) of each candidate; authorities: objects with lat and lon."""
-    frame = Frame.around([child, *((lat, lon) for _, lat, lon in homes)])
+    """homes: (rank, lat, lon, approximate) of each candidate; authorities: objects with lat
+    and lon."""
+    frame = Frame.around([child, *((lat, lon) for _, lat, lon, _ in homes)])
     return CandidateMap(
         width=WIDTH,
         height=frame.height,
@@ -80,5 +87,27 @@ def candidate_map(child: tuple[float, float], homes, authorities) -> CandidateMa
             if frame.contains(la.lat, la.lon)
         ],
         child=Point(*frame.project(*child), "Child's family home"),
-        homes=[Point(*frame.project(lat, lon), str(rank)) for rank, lat, lon in homes],
+        homes=_spread(
+            [
+                Point(*frame.project(lat, lon), str(rank), approximate)
+                for rank, lat, lon, approximate in homes
+            ]
+        ),
     )
+
+
+def _spread(points: list[Point]) -> list[Point]:
+    """Points drawn at one spot moved onto a small ring round it, in rank order."""
+    at_spot: dict[tuple[float, float], list[Point]] = {}
+    for point in points:
+        at_spot.setdefault((point.x, point.y), []).append(point)
+    spread = []
+    for (x, y), together in at_spot.items():
+        if len(together) == 1:
+            spread.extend(together)
+            continue
+        for k, point in enumerate(together):
+            angle = 2 * pi * k / len(together)
+            moved = (round(x + RING_RADIUS * cos(angle), 1), round(y + RING_RADIUS * sin(angle), 1))
+            spread.append(Point(*moved, point.label, point.approximate))
+    return sorted(spread, key=lambda point: int(point.label))

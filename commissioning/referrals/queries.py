@@ -1,19 +1,24 @@
-"""What commissioners and providers may read of referrals: their own, and no more."""
+"""What a commissioner may read of referrals: their authority's own, and the ones they sent
+offers for (a consortium lead follows its batch offers to their end)."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 import matching
+from commissioning import matching_data
 from commissioning.extensions import db
-from commissioning.models import Home, Offer, Referral, User
-from commissioning.referrals import matching_data
-from commissioning.registry.queries import vacancy_is_confirmed
+from commissioning.homes import vacancy_is_confirmed
+from commissioning.models import Home, Offer, Placement, Referral, SiblingGroup, User, offer_child
+from commissioning.record.offers import children_of
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import LocationPrecision, OfstedGrade
 from matching.model import RankedHome
 
 SHOWN_CANDIDATES = 30
+# Exclusions that rest on where a home is: wrong for a home placed at its authority's centre.
+LOCATION_REASONS = frozenset({"in_avoided_area", "beyond_max_distance", "beyond_school_distance"})
 
 
 def referrals_of(user: User) -> list[Referral]:
@@ -28,40 +33,47 @@ def referrals_of(user: User) -> list[Referral]:
     )
 
 
-def referral_of(user: User, reference: str) -> Referral | None:
-    """The referral, if the commissioner's authority made it; None otherwise."""
+def followed_by(user: User) -> list[Referral]:
+    """Other authorities' referrals this commissioner sent offers for, newest first."""
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .join(offer_child, offer_child.c.referral_id == Referral.id)
+            .join(Offer, Offer.id == offer_child.c.offer_id)
+            .where(Offer.sent_by_id == user.id, Referral.placing_la_code != user.la_code)
+            .options(joinedload(Referral.placing_la))
+            .distinct()
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+    )
+
+
+def _visible_to(user: User):
+    """Its placing authority's commissioners, and whoever sent an offer for it."""
+    sent_by_user = (
+        select(offer_child.c.referral_id)
+        .join(Offer, Offer.id == offer_child.c.offer_id)
+        .where(Offer.sent_by_id == user.id)
+    )
+    return or_(Referral.placing_la_code == user.la_code, Referral.id.in_(sent_by_user))
+
+
+def referral_for(user: User, reference: str) -> Referral | None:
+    """The referral, if the commissioner may follow it; None otherwise."""
     return db.session.scalar(
         select(Referral)
-        .where(Referral.reference == reference, Referral.placing_la_code == user.la_code)
+        .where(Referral.reference == reference, _visible_to(user))
         .options(
             selectinload(Referral.offers).joinedload(Offer.home),
             selectinload(Referral.history),
-            joinedload(Referral.sibling_group),
+            joinedload(Referral.sibling_group).selectinload(SiblingGroup.referrals),
+            joinedload(Referral.placement).joinedload(Placement.home),
         )
     )
 
 
-def offers_to(user: User) -> list[Offer]:
-    """Referrals sent to the provider's homes, newest first."""
-    return list(
-        db.session.scalars(
-            select(Offer)
-            .join(Offer.home)
-            .where(Home.provider_id == user.provider_id)
-            .options(joinedload(Offer.referral), joinedload(Offer.home))
-            .order_by(Offer.sent_at.desc(), Offer.id.desc())
-        )
-    )
-
-
-def offer_to(user: User, offer_id: int) -> Offer | None:
-    """An offer to one of the provider's homes; None for any other."""
-    return db.session.scalar(
-        select(Offer)
-        .join(Offer.home)
-        .where(Offer.id == offer_id, Home.provider_id == user.provider_id)
-        .options(joinedload(Offer.referral), joinedload(Offer.home))
-    )
+def siblings_of(referral: Referral) -> list[Referral]:
+    return [child for child in children_of(referral) if child.id != referral.id]
 
 
 @dataclass
@@ -69,22 +81,7 @@ class Candidate:
     ranked: RankedHome
     home: Home
     vacancy_confirmed: bool
-    solo: bool
-
-    def match(self) -> dict:
-        """What the commissioner saw when choosing this home, kept on the offer."""
-        breakdown = self.ranked.breakdown
-        return {
-            "distance_km": round(breakdown.distance_km, 1),
-            "out_of_area": breakdown.out_of_area,
-            "at_a_distance": breakdown.at_a_distance,
-            "over_20_miles": breakdown.over_20_miles,
-            "weekly_cost": round(breakdown.weekly_cost),
-            "group_impact": round(breakdown.group_impact, 1),
-            "ofsted_grade": breakdown.ofsted_grade,
-            "score": round(self.ranked.score),
-            "solo": self.solo,
-        }
+    terms: OfferTerms
 
 
 @dataclass
@@ -93,32 +90,23 @@ class SearchOutcome:
     candidates: list[Candidate]
     feasible: int
     family: tuple[float, float]
-    searched_at: datetime
+    # Homes left out only because of where they might be: their location is approximate.
+    approximately_excluded: list[tuple[Home, tuple[str, ...]]]
 
 
-GRADE_ORDER = ("outstanding", "good", "requires_improvement", "none", "inadequate")
-
-
-def _passes(ranked: RankedHome, max_km: int | None, lowest_grade: str) -> bool:
+def _passes(ranked: RankedHome, max_km: int | None, lowest_grade: OfstedGrade | None) -> bool:
     if max_km is not None and ranked.breakdown.distance_km > max_km:
         return False
     if lowest_grade:
-        grade = ranked.breakdown.ofsted_grade
-        return grade != "none" and GRADE_ORDER.index(grade) <= GRADE_ORDER.index(lowest_grade)
+        return OfstedGrade(ranked.breakdown.ofsted_grade).at_least(lowest_grade)
     return True
-
-
-def siblings_of(referral: Referral) -> list[Referral]:
-    if referral.sibling_group is None:
-        return []
-    return [r for r in referral.sibling_group.referrals if r.id != referral.id]
 
 
 def search(
     referral: Referral,
     weights: matching.Weights,
     max_km: int | None = None,
-    lowest_grade: str = "",
+    lowest_grade: OfstedGrade | None = None,
 ) -> SearchOutcome:
     """Every home ranked for the referral (with its siblings), filtered as asked."""
     child = matching_data.matching_referral(referral)
@@ -130,18 +118,44 @@ def search(
     homes = _homes([r.home_id for r in shown[:SHOWN_CANDIDATES]])
     wants_solo = any(c.wants_solo for c in (child, *siblings))
     candidates = [
-        Candidate(
-            ranked=ranked,
-            home=homes[ranked.home_id],
-            vacancy_confirmed=vacancy_is_confirmed(homes[ranked.home_id]),
-            solo=wants_solo or homes[ranked.home_id].statement_of_purpose.solo_only,
-        )
+        _candidate(ranked, homes[ranked.home_id], 1 + len(siblings), wants_solo)
         for ranked in shown[:SHOWN_CANDIDATES]
     ]
-    return SearchOutcome(result, candidates, len(shown), (child.lat, child.lon), datetime.now())
+    return SearchOutcome(
+        result,
+        candidates,
+        len(shown),
+        (child.lat, child.lon),
+        _approximately_excluded(result),
+    )
 
 
-def _shown(ranked, max_km: int | None, lowest_grade: str):
+def _candidate(ranked: RankedHome, home: Home, children: int, wants_solo: bool) -> Candidate:
+    solo = wants_solo or home.statement_of_purpose.solo_only
+    approximate = home.location_precision == LocationPrecision.LOCAL_AUTHORITY
+    return Candidate(
+        ranked=ranked,
+        home=home,
+        vacancy_confirmed=vacancy_is_confirmed(home),
+        terms=OfferTerms.from_ranked(ranked, home.places, children, solo, approximate),
+    )
+
+
+def _approximately_excluded(result: matching.SearchResult) -> list[tuple[Home, tuple[str, ...]]]:
+    only_for_location = {
+        urn: reasons for urn, reasons in result.excluded.items() if set(reasons) <= LOCATION_REASONS
+    }
+    if not only_for_location:
+        return []
+    homes = _homes(list(only_for_location))
+    return [
+        (homes[urn], only_for_location[urn])
+        for urn in sorted(only_for_location)
+        if homes[urn].location_precision == LocationPrecision.LOCAL_AUTHORITY
+    ]
+
+
+def _shown(ranked, max_km: int | None, lowest_grade: OfstedGrade | None):
     """The ranked homes passing the filters; unfiltered, the lazy ranking itself, so only
     the homes shown are ever built."""
     if max_km is None and not lowest_grade:

@@ -1,18 +1,15 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, NumberRange, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from wtforms import BooleanField, SubmitField
 from wtforms.widgets import HiddenInput
 
-from commissioning import vocabulary
+from commissioning.forms import Choice, WholeNumber
 from commissioning.registry.queries import PLACES_BANDS, SORTS, DirectoryQuery
+from commissioning.vocabulary import OfstedGrade, ProvisionType, RegistrationStatus, Sector
 
-ANY = SelectChoice("", "Any")
-
-
-def _choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [ANY, *(SelectChoice(value, text) for value, text in options.items())]
+ANY = "Any"
+# The register fills under a hundred pages: a page number past this is a typing slip.
+MOST_PAGES = 100_000
 
 
 class DirectoryFilterForm(FlaskForm):
@@ -21,54 +18,68 @@ class DirectoryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    region = SelectField("Region", widget=GovSelect(), default="")
-    la = SelectField("Local authority", widget=GovSelect(), default="")
-    provision_type = SelectField(
-        "Type", widget=GovSelect(), choices=_choices(vocabulary.PROVISION_TYPES), default=""
+    region = Choice("Region", {}, blank=ANY, message="Select a region from the list", default="")
+    la = Choice(
+        "Local authority",
+        {},
+        blank=ANY,
+        message="Select a local authority from the list",
+        default="",
     )
-    sector = SelectField(
-        "Sector", widget=GovSelect(), choices=_choices(vocabulary.SECTORS), default=""
+    provision_type = Choice(
+        "Type", ProvisionType, blank=ANY, message="Select a type from the list", default=""
     )
-    grade = SelectField(
+    sector = Choice(
+        "Sector", Sector, blank=ANY, message="Select a sector from the list", default=""
+    )
+    grade = Choice(
         "Ofsted grade (overall)",
-        widget=GovSelect(),
-        choices=[*_choices(vocabulary.GRADES), SelectChoice("none", "Not yet inspected")],
+        OfstedGrade,
+        blank=ANY,
+        message="Select a grade from the list",
         default="",
     )
-    places = SelectField(
+    places = Choice(
         "Registered places",
-        widget=GovSelect(),
-        choices=_choices(
-            {band: f"{band} place{'' if band == '1' else 's'}" for band in PLACES_BANDS}
-        ),
+        {band: f"{band} place{'' if band == '1' else 's'}" for band in PLACES_BANDS},
+        blank=ANY,
+        message="Select a number of places from the list",
         default="",
     )
-    status = SelectField(
+    status = Choice(
         "Registration",
-        widget=GovSelect(),
-        choices=[
-            SelectChoice("open", "Open (active or suspended)"),
-            SelectChoice("active", "Active"),
-            SelectChoice("suspended", "Suspended"),
-            SelectChoice("closed", "Closed (not on the latest register)"),
-        ],
+        {"open": "Open (active or suspended)", **{s.value: s.label for s in RegistrationStatus}},
+        message="Select a registration status from the list",
         default="open",
     )
     has_vacancies = BooleanField("Only homes with vacancies", widget=GovCheckboxInput())
-    sort = HiddenField(
-        default="urn", validators=[AnyOf(list(SORTS), message="Choose a column to sort by")]
+    sort = Choice(
+        "Sort by",
+        {column: column for column in SORTS},
+        message="Choose a column to sort by",
+        widget=HiddenInput(),
+        default="urn",
     )
-    order = HiddenField(
-        default="asc", validators=[AnyOf(["asc", "desc"], message="Choose an order")]
+    order = Choice(
+        "Order",
+        {"asc": "Ascending", "desc": "Descending"},
+        message="Choose an order",
+        widget=HiddenInput(),
+        default="asc",
     )
-    page = IntegerField(
-        widget=HiddenInput(), default=1, validators=[Optional(), NumberRange(min=1)]
+    page = WholeNumber(
+        "Page", minimum=1, maximum=MOST_PAGES, example=2, widget=HiddenInput(), default=1
     )
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("region", "la", "provision_type", "sector", "grade", "places", "status"):
+            self[name].validators = []  # optional filters: "Any" is an answer
+
     def set_place_choices(self, regions, local_authorities) -> None:
-        self.region.choices = _choices({region.code: region.name for region in regions})
-        self.la.choices = _choices({la.code: la.name for la in local_authorities})
+        self.region.choices = [("", ANY), *((region.code, region.name) for region in regions)]
+        self.la.choices = [("", ANY), *((la.code, la.name) for la in local_authorities)]
 
     def to_query(self) -> DirectoryQuery:
         """The filters as a query; a field with a bad value is left out (and shows its error)."""

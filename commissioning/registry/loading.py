@@ -16,6 +16,7 @@ from commissioning.models import (
 )
 from commissioning.reference import geography
 from commissioning.reference.register import RegisterHome
+from commissioning.vocabulary import LocationPrecision, PostcodeAreaKind, RegistrationStatus
 
 # Fields the register owns: an import sets them; a provider's edits and the demo never do.
 REGISTER_FIELDS = (
@@ -54,8 +55,8 @@ def load_geography() -> None:
         ],
     )
     for kind, areas in (
-        ("district", geography.postcode_districts()),
-        ("sector", geography.postcode_sectors()),
+        (PostcodeAreaKind.DISTRICT, geography.postcode_districts()),
+        (PostcodeAreaKind.SECTOR, geography.postcode_sectors()),
     ):
         db.session.execute(
             insert(PostcodeArea),
@@ -95,8 +96,11 @@ def import_register(register: list[RegisterHome], as_at: date) -> ImportSummary:
         else:
             summary.unchanged += 1
     for home in homes.values():
-        if home.registration_status != "closed" and home.last_registered_as_at <= as_at:
-            home.registration_status = "closed"
+        if (
+            home.registration_status != RegistrationStatus.CLOSED
+            and home.last_registered_as_at <= as_at
+        ):
+            home.registration_status = RegistrationStatus.CLOSED
             home.closed_as_at = as_at
             summary.closed += 1
     return summary
@@ -116,7 +120,7 @@ def _new_home(entry: RegisterHome, provider: Provider, as_at: date) -> Home:
         provider=provider,
         first_registered_as_at=as_at,
         last_registered_as_at=as_at,
-        location_precision="local_authority",
+        location_precision=LocationPrecision.LOCAL_AUTHORITY,
         lat=entry.lat,
         lon=entry.lon,
         vacancies=0,
@@ -135,7 +139,7 @@ def _update_home(home: Home, entry: RegisterHome, provider: Provider, as_at: dat
     }
     if home.provider is not provider:
         changes["provider"] = provider
-    if home.location_precision == "local_authority" and (home.lat, home.lon) != (
+    if home.location_precision == LocationPrecision.LOCAL_AUTHORITY and (home.lat, home.lon) != (
         entry.lat,
         entry.lon,
     ):

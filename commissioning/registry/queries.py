@@ -2,16 +2,13 @@
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from commissioning.extensions import db
-from commissioning.models import Home, LocalAuthority, Region
-
-# Vacancies older than this are shown as "vacancy not confirmed".
-VACANCY_CONFIRMED_FOR = timedelta(days=7)
+from commissioning.models import Home, LocalAuthority
+from commissioning.vocabulary import OfstedGrade, RegistrationStatus
 
 PLACES_BANDS = {
     "1": (1, 1),
@@ -21,16 +18,16 @@ PLACES_BANDS = {
     "5": (5, 5),
     "6+": (6, None),
 }
+# "Open" (on the latest register) or one registration status.
 STATUS_FILTERS = {
-    "open": Home.registration_status != "closed",
-    "active": Home.registration_status == "active",
-    "suspended": Home.registration_status == "suspended",
-    "closed": Home.registration_status == "closed",
+    "open": Home.registration_status.in_(RegistrationStatus.OPEN),
+    **{status.value: Home.registration_status == status for status in RegistrationStatus},
 }
+# Ofsted's grades best first; homes not yet inspected last.
 _GRADE_RANK = case(
-    {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4},
+    {grade.value: rank for rank, grade in enumerate(OfstedGrade)},
     value=Home.overall_grade,
-    else_=5,
+    else_=len(OfstedGrade),
 )
 SORTS = {
     "urn": (Home.urn,),
@@ -78,7 +75,7 @@ def _filtered(query: DirectoryQuery) -> Select:
         statement = statement.where(Home.provision_type == query.provision_type)
     if query.sector:
         statement = statement.where(Home.sector == query.sector)
-    if query.grade == "none":
+    if query.grade == OfstedGrade.NONE:
         statement = statement.where(Home.overall_grade.is_(None))
     elif query.grade:
         statement = statement.where(Home.overall_grade == query.grade)
@@ -113,14 +110,6 @@ def directory_page(query: DirectoryQuery, per_page: int) -> DirectoryPage:
     return DirectoryPage(list(homes), total_homes, total_places, page, pages, per_page, query)
 
 
-def regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
-
-
-def local_authorities() -> list[LocalAuthority]:
-    return list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.name)))
-
-
 def home_by_urn(urn: str) -> Home | None:
     return db.session.scalar(
         select(Home)
@@ -132,13 +121,3 @@ def home_by_urn(urn: str) -> Home | None:
             joinedload(Home.fee),
         )
     )
-
-
-def vacancy_is_confirmed(home: Home, now: datetime | None = None) -> bool:
-    """A vacancy count is trusted for 7 days after the provider last confirmed it."""
-    if home.vacancies_updated_at is None:
-        return False
-    updated = home.vacancies_updated_at
-    if updated.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
-        updated = updated.replace(tzinfo=UTC)
-    return (now or datetime.now(UTC)) - updated <= VACANCY_CONFIRMED_FOR

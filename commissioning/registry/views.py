@@ -1,12 +1,14 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from commissioning.auth.access import allow, public
+from commissioning.homes import local_authorities, regions
 from commissioning.registry import queries
 from commissioning.registry.forms import DirectoryFilterForm
+from commissioning.vocabulary import Role
 
 registry = Blueprint("registry", __name__)
 
-READERS_OF_THE_REGISTER = ("commissioner", "analyst", "admin")
+READERS_OF_THE_REGISTER = (Role.COMMISSIONER, Role.ANALYST, Role.ADMIN)
 
 
 @registry.route("/")
@@ -19,7 +21,7 @@ def start():
 @allow(*READERS_OF_THE_REGISTER)
 def directory():
     form = DirectoryFilterForm(request.args)
-    form.set_place_choices(queries.regions(), queries.local_authorities())
+    form.set_place_choices(regions(), local_authorities())
     if request.args:
         form.validate()
     page = queries.directory_page(form.to_query(), current_app.config["HOMES_PER_PAGE"])

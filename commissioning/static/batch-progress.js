@@ -21,7 +21,7 @@
       window.location.reload();
       return;
     }
-    show("status", run.status.charAt(0).toUpperCase() + run.status.slice(1));
+    show("status", run.status_label);
     Object.keys(fields).forEach(function (name) { show(name, fields[name](run.progress || {})); });
     window.setTimeout(poll, 1000);
   }

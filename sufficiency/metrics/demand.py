@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from commissioning.vocabulary import NEEDS
+from commissioning.vocabulary import Need
 from sufficiency.metrics.tables import (
     SUPPRESSION_NOTE,
     WITHHELD,
@@ -70,7 +70,7 @@ def need_against_supply(
         for need in home.needs:
             places[need, home.placement_type] += home.places
     rows = []
-    for need, need_name in NEEDS.items():
+    for need, need_name in ((need, need.label) for need in Need):
         for placement_type, type_name in PLACEMENT_TYPES.items():
             if (need, placement_type) not in projected:
                 continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from commissioning.vocabulary import DECLINE_REASONS
+from commissioning.vocabulary import DeclineReason
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.tables import (
     SUPPRESSION_NOTE,
@@ -75,7 +75,7 @@ class SecureOrderWait:
 @dataclass(frozen=True)
 class DeclinedOffer:
     placing_la_code: str
-    reason: str | None  # a token of commissioning.vocabulary.DECLINE_REASONS
+    reason: str | None  # a DeclineReason token
     is_synthetic: bool
 
 
@@ -267,15 +267,15 @@ def distance_by_placing_la(
 def _row_for_reason(reason: str | None) -> str:
     # The offer table allows a decline without a reason: count it as "other", so that the
     # rows add up to the total.
-    return reason if reason in DECLINE_REASONS else "other"
+    return reason if reason in DeclineReason._value2member_map_ else DeclineReason.OTHER
 
 
 def declined_offers_by_reason(offers: Iterable[DeclinedOffer], area: Area) -> Table:
     offers = [offer for offer in offers if area.covers(offer.placing_la_code)]
     counts = Counter(_row_for_reason(offer.reason) for offer in offers)
     rows = [
-        (name, children(counts[token]), share(counts[token], len(offers)))
-        for token, name in DECLINE_REASONS.items()
+        (reason.label, children(counts[reason]), share(counts[reason], len(offers)))
+        for reason in DeclineReason
     ]
     return Table(
         "declined_offers",

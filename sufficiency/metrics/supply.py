@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from commissioning.vocabulary import GRADES, SECTORS
+from commissioning.vocabulary import OfstedGrade, Sector
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.tables import Area, Column, Provenance, Table, text
 
@@ -157,21 +157,20 @@ def by_sector(previous: Register, current: Register, area: Area) -> Table:
         "Sector",
         previous.within(area),
         current.within(area),
-        lambda home: SECTORS.get(home.sector, home.sector),
-        order=list(SECTORS.values()),
+        lambda home: Sector(home.sector).label,
+        order=[sector.label for sector in Sector],
     )
 
 
 def by_grade(previous: Register, current: Register, area: Area) -> Table:
-    not_inspected = "Not yet inspected"
     return _compare(
         "by_grade",
         f"Homes and places by overall Ofsted grade, {area.name}",
         "Overall grade",
         previous.within(area),
         current.within(area),
-        lambda home: GRADES.get(home.overall_grade, not_inspected),
-        order=[*GRADES.values(), not_inspected],
+        lambda home: OfstedGrade(home.overall_grade or OfstedGrade.NONE).label,
+        order=[grade.label for grade in OfstedGrade],
     )
 
 

@@ -16,13 +16,12 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import create_engine, event, select, text
 
-from commissioning import demo
+from commissioning import demo, matching_data
 from commissioning.app import create_app
 from commissioning.config import sqlalchemy_url
 from commissioning.extensions import db
 from commissioning.models import User
 from commissioning.reference.register import REGISTER_FILES, read_register
-from commissioning.referrals import matching_data
 from commissioning.registry.loading import import_register, load_geography
 
 REGISTERS = {2023: date(2023, 8, 31), 2024: date(2024, 3, 31)}

@@ -75,7 +75,7 @@ def test_an_admin_creates_a_commissioner_who_can_then_sign_in(app, admin, client
             {"email": "x" * 300 + "@x.example", "role": "admin"},
             "Email address must be 254 characters or fewer",
         ),
-        ({"email": "new@x.example", "role": "superuser"}, "Not a valid choice"),
+        ({"email": "new@x.example", "role": "superuser"}, "Select a role"),
     ],
 )
 def test_bad_account_details_get_a_message_and_create_nothing(app, admin, fields, message):

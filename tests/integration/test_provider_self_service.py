@@ -13,7 +13,13 @@ from tests.integration.conftest import csrf_token, demo_provider_homes, sign_in
 
 @pytest.fixture
 def own_urn(app):
-    return demo_provider_homes(app)[0]
+    """A home of the demo provider with an empty current group: every bed can be vacant."""
+    urn = demo_provider_homes(app)[0]
+    with app.app_context():
+        home = db.session.get(Home, urn)
+        home.residents.clear()
+        db.session.commit()
+    return urn
 
 
 @pytest.fixture
@@ -75,9 +81,11 @@ def test_updating_vacancies_records_when_and_who_and_confirms_them(app, provider
 @pytest.mark.parametrize(
     "vacancies, message",
     [
-        ("-1", "Vacant beds must be between 0 and"),
-        ("999", "Vacant beds must be between 0 and"),
-        ("two", "Not a valid integer value"),
+        ("-1", "Vacant beds now must be between 0 and 99"),
+        ("999", "Vacant beds now must be between 0 and 99"),
+        ("1,000,000,000,000", "Vacant beds now must be a whole number, like 1"),
+        ("²", "Vacant beds now must be a whole number, like 1"),
+        ("two", "Vacant beds now must be a whole number, like 1"),
         ("", "Enter the number of vacant beds"),
     ],
 )
@@ -116,7 +124,7 @@ def test_the_statement_of_purpose_is_saved_as_the_providers_own(app, provider, o
     "change, message",
     [
         ({"min_age": "16", "max_age": "12"}, "Oldest age must be the same as or more than"),
-        ({"needs": ["flying"]}, "is not a valid choice"),
+        ({"needs": ["flying"]}, "Select needs from the list"),
         ({"sexes": []}, "Select girls, boys or both"),
         ({"max_age": "30"}, "Oldest age must be between 0 and 17"),
     ],
@@ -146,7 +154,7 @@ def test_a_negative_fee_is_refused(app, provider, own_urn):
     text = provider.post(url, data={**form_state(provider, url), "weekly_fee": "-5"}).get_data(
         as_text=True
     )
-    assert "Weekly fee for a standard placement must be between 1 and 50000" in text
+    assert "Weekly fee for a standard placement must be between £1 and £50,000" in text
     assert home_state(app, own_urn) == before
 
 
@@ -210,8 +218,8 @@ def test_the_current_group_is_recorded_without_identifiers(app, provider, own_ur
     "change, message",
     [
         ({"age": "25"}, "Age must be between 0 and 17"),
-        ({"sex": "X"}, "Not a valid choice"),
-        ({"risks_to_others": ["arson"]}, "is not a valid choice"),
+        ({"sex": "X"}, "Select girl or boy"),
+        ({"risks_to_others": ["arson"]}, "Select risks to others from the list"),
     ],
 )
 def test_a_bad_resident_writes_nothing(app, provider, own_urn, change, message):

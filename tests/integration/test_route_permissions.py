@@ -1,12 +1,15 @@
-"""Every route declares who may use it, and the declarations hold."""
+"""Every route declares who may use it, and the declarations hold: roles, consortium leads,
+and whose records may be reached (another tenant's ids are "not found", GET and POST alike)."""
 
 import pytest
 from sqlalchemy import select
 
-from commissioning.auth.access import ROLES, declared_access
+from commissioning.auth.access import Access, declared_access
 from commissioning.extensions import db
-from commissioning.models import BatchRun, Offer, Referral, User
-from tests.integration.conftest import demo_provider_homes, sign_in
+from commissioning.models import BatchRun, Consortium, Home, Offer, Referral, User
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import BatchStatus, OfstedGrade, Role
+from tests.integration.conftest import csrf_token, demo_provider_homes, sign_in
 
 # Routes a person may open without signing in.
 PUBLIC_ENDPOINTS = {"registry.start", "auth.sign_in", "auth.sign_out", "static"}
@@ -31,77 +34,166 @@ def test_only_the_expected_routes_are_public(app):
     assert public == PUBLIC_ENDPOINTS
 
 
+def _terms() -> OfferTerms:
+    return OfferTerms(
+        12.5, True, False, False, 6100, 1, 1, 2.0, OfstedGrade.GOOD, 6900, False, False
+    )
+
+
+def _tenant(commissioner: User, urn: str, reference: str) -> dict:
+    """Route arguments naming one tenant's records: a home, a referral, an offer, a run."""
+    referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
+    offer = Offer(children=[referral], home_urn=urn, sent_by=commissioner, terms=_terms())
+    run = BatchRun(
+        reference=f"B-{reference[2:]}",
+        consortium_id=commissioner.consortium_id,
+        created_by=commissioner,
+        status=BatchStatus.FAILED,
+        message="A sample run for the route walk",
+        time_limit=1,
+        instance={"homes": [], "referrals": [], "adjacency": {}},
+    )
+    db.session.add_all([offer, run])
+    db.session.flush()
+    return {
+        "urn": urn,
+        "reference": reference,
+        "member": reference,
+        "section": "child",
+        "offer_id": offer.id,
+        "resident_id": 1,
+        "batch": run.reference,
+        "user_id": commissioner.id,
+        "change": "disable",
+    }
+
+
 @pytest.fixture(scope="module")
 def samples(app):
-    """Sample route arguments every role allowed a route may open: a home of the demo
-    provider, a referral of the demo commissioner's authority, and an offer of it to that home."""
-    urn = demo_provider_homes(app)[0]
+    """The demo tenant's records, and another tenant's: a referral of an authority outside
+    the demo consortium, an offer to another provider's home, that consortium's run."""
+    own_urn = demo_provider_homes(app)[0]
     with app.app_context():
-        commissioner = db.session.scalar(select(User).where(User.role == "commissioner"))
-        referral = db.session.scalar(
-            select(Referral).where(Referral.placing_la_code == commissioner.la_code).limit(1)
+        commissioner = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER))
+        own = db.session.scalar(
+            select(Referral.reference)
+            .where(Referral.placing_la_code == commissioner.la_code)
+            .limit(1)
         )
-        match = {
-            "distance_km": 12.5,
-            "out_of_area": True,
-            "at_a_distance": False,
-            "over_20_miles": False,
-            "weekly_cost": 6100,
-            "group_impact": 2.0,
-            "ofsted_grade": "good",
-            "score": 6900,
-            "solo": False,
+        demo = db.session.get(Consortium, commissioner.consortium_id)
+        stranger_la = db.session.scalar(
+            select(Home.la_code).where(Home.la_code.not_in([la.code for la in demo.members]))
+        )
+        stranger = User(email="stranger@elsewhere.example", role=Role.COMMISSIONER)
+        stranger.set_password("stranger-password-1")
+        stranger.la_code = stranger_la
+        stranger.consortium = Consortium(name="Another consortium")
+        db.session.add(stranger)
+        db.session.flush()
+        foreign = Referral(
+            reference="R-FOREIGN",
+            placing_la_code=stranger_la,
+            consortium_id=stranger.consortium_id,
+            created_by=stranger,
+        )
+        db.session.add(foreign)
+        db.session.flush()
+        foreign_urn = db.session.scalar(
+            select(Home.urn).where(Home.provider_id != db.session.get(Home, own_urn).provider_id)
+        )
+        tenants = {
+            "own": _tenant(commissioner, own_urn, own),
+            "foreign": _tenant(stranger, foreign_urn, foreign.reference),
         }
-        offer = Offer(referral=referral, home_urn=urn, sent_by=commissioner, match=match)
-        run = BatchRun(
-            reference="B-SAMPLE",
-            consortium_id=commissioner.consortium_id,
-            created_by=commissioner,
-            status="failed",
-            message="A sample run for the route walk",
-            time_limit=1,
-            instance={"homes": [], "referrals": [], "adjacency": {}},
-        )
-        db.session.add_all([offer, run])
         db.session.commit()
-        return {
-            "urn": urn,
-            "reference": referral.reference,
-            "section": "child",
-            "offer_id": offer.id,
-            "batch": run.reference,
-        }
+        return tenants
 
 
-def concrete_urls(app, samples, role_filter):
-    """A GET URL for each route some roles may use, with sample arguments."""
+def _urls(app, arguments: dict, wanted):
+    """(method, url, access) for each declared route `wanted` accepts."""
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             access = declared_access(app.view_functions[rule.endpoint])
-            if rule.endpoint == "static" or access == "public" or "GET" not in rule.methods:
+            if rule.endpoint == "static" or access == "public" or not wanted(access):
                 continue
-            if role_filter(access):
-                yield rule.build({arg: samples[arg] for arg in rule.arguments})[1]
+            url = rule.build({arg: arguments[arg] for arg in rule.arguments})[1]
+            method = "GET" if "GET" in rule.methods else "POST"
+            yield method, url, access
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_from_every_private_page(app, client, samples):
-    for url in concrete_urls(app, samples, lambda access: True):
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response.headers["Location"].startswith("/sign-in?next="), url
+    for method, url, _ in _urls(app, samples["own"], lambda access: True):
+        if method == "GET":
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/sign-in?next="), url
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_is_refused_the_pages_not_declared_for_it(app, client, samples, role):
+def _opens(response) -> bool:
+    """The page was let through: shown, or sent back to a page of the same record because
+    of its state (a draft has no placement to end); never refused nor sent to sign in."""
+    if response.status_code == 200:
+        return True
+    return response.status_code == 302 and "/sign-in" not in response.headers["Location"]
+
+
+def _may(role: Role, lead: bool, access: Access) -> bool:
+    return role in access.roles and (lead or not access.lead)
+
+
+@pytest.mark.parametrize(
+    "role, lead",
+    [(Role.COMMISSIONER, True), (Role.PROVIDER, False), (Role.ANALYST, False), (Role.ADMIN, False)],
+)
+def test_each_role_opens_its_pages_and_is_refused_the_others(app, client, samples, role, lead):
     sign_in(client, role)
-    refused = list(concrete_urls(app, samples, lambda access: role not in access))
-    allowed = list(concrete_urls(app, samples, lambda access: role in access))
-    for url, expected in [*((url, 403) for url in refused), *((url, 200) for url in allowed)]:
+    for method, url, access in _urls(app, samples["own"], lambda access: True):
+        if method != "GET":
+            continue
         with client.get(url) as response:
-            assert response.status_code == expected, url
+            if _may(role, lead, access):
+                assert _opens(response), (url, response.status_code)
+            else:
+                assert response.status_code == 403, url
+
+
+def test_a_commissioner_who_is_not_a_lead_is_refused_every_batch_route(app, client, samples):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER))
+        user.consortium_lead = False
+        db.session.commit()
+    try:
+        sign_in(client, Role.COMMISSIONER)
+        token = csrf_token(client.get("/referrals/").get_data(as_text=True))
+        batch_routes = list(_urls(app, samples["own"], lambda access: access.lead))
+        assert len(batch_routes) == 9
+        for method, url, _ in batch_routes:
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 403, url
+    finally:
+        with app.app_context():
+            db.session.scalar(
+                select(User).where(User.role == Role.COMMISSIONER)
+            ).consortium_lead = True
+            db.session.commit()
+
+
+@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.PROVIDER])
+def test_another_tenants_records_are_not_found(app, client, samples, role):
+    """Every route that reaches a record names an ownership rule; with another tenant's ids
+    each answers 404 and changes nothing, whatever the method."""
+    sign_in(client, role)
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    owned = list(
+        _urls(app, samples["foreign"], lambda access: access.owns and role in access.roles)
+    )
+    assert owned
+    for method, url, _ in owned:
+        response = client.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, url
 
 
 def test_a_provider_cannot_browse_other_providers_homes(client):
-    sign_in(client, "provider")
+    sign_in(client, Role.PROVIDER)
     assert client.get("/homes").status_code == 403
     assert client.get("/homes/SC046524").status_code == 403

@@ -2,15 +2,19 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from commissioning import demo
 from commissioning.extensions import db
 from commissioning.models import AuditEvent, Home, Placement, Referral, User
-from commissioning.referrals import services as referrals
-from commissioning.referrals.forms import SECTIONS
+from commissioning.record import offers, placements
+from commissioning.record import referrals as record
+from commissioning.record.placements import ApprovalGiven
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import ApprovalKind, NeededBy, OfstedGrade, Sex
 from sufficiency.dashboards import KINDS
 from sufficiency.metrics.tables import Provenance
 from sufficiency.models import NeedsAnalysis, PlacementRecord
@@ -144,37 +148,46 @@ def test_each_dashboard_renders_nationally_with_its_tables_as_csv(admin, kind):
 
 # ---- placements, offers and referrals recorded in Hearth
 
-# The match a commissioner saw when sending: far from home and over £10,000 a week.
-FAR_AND_COSTLY = {
-    "distance_km": 80.0,
-    "out_of_area": True,
-    "at_a_distance": True,
-    "over_20_miles": True,
-    "weekly_cost": 12_000,
-    "group_impact": 0.0,
-    "ofsted_grade": "good",
-    "score": 12_080,
-    "solo": False,
+# The terms a commissioner saw when sending: far from home and over £10,000 a week.
+FAR_AND_COSTLY = OfferTerms(
+    distance_km=80.0,
+    out_of_area=True,
+    at_a_distance=True,
+    over_20_miles=True,
+    weekly_cost=12_000,
+    beds=1,
+    children=1,
+    group_impact=0.0,
+    ofsted_grade=OfstedGrade.GOOD,
+    score=12_080,
+    solo=False,
+    approximate_location=False,
+)
+ASSESSMENT = {
+    "impact_on_group": "Settled group of older girls; no shared risks.",
+    "managing_risks": "A key worker from arrival and daily check-ins with school.",
 }
+APPROVALS = [ApprovalGiven(kind, "A. Senior", "Director", date.today()) for kind in ApprovalKind]
 
 
 @pytest.fixture
 def recorded(app):
-    """Records children's referrals through the referral services as the demo commissioner,
-    and removes them (with their offers, placements and audit events) afterwards."""
-    references, vacancies = [], {}
+    """Records children's referrals through the record's services as the demo commissioner
+    (undone with the test's transaction)."""
     with app.app_context():
         user = db.session.scalar(
             select(User).where(User.email == f"commissioner@{demo.DEMO_DOMAIN}")
         )
 
-        def submitted_referral(secure_order: str = "no") -> Referral:
-            referral = referrals.start_referral(user)
-            references.append(referral.reference)
-            for section in SECTIONS:
-                data = {"secure_order": secure_order} if section == "legal" else {}
-                referrals.save_section(referral, section, data, user)
-            referrals.submit_referral(referral, user)
+        def submitted_referral(secure_order: bool = False) -> Referral:
+            referral = record.start(user)
+            answers = {
+                "child": {"age": 15, "sex": Sex.M, "needed_by": NeededBy.LATER},
+                "legal": {"secure_order": secure_order},
+            }
+            for section in record.SECTIONS:
+                record.save_answers(referral, section, answers.get(section, {}), user)
+            record.submit(referral, user)
             return referral
 
         def placed_after_a_decline(reason: str) -> Placement:
@@ -187,26 +200,14 @@ def recorded(app):
                 .order_by(Home.urn)
                 .limit(2)
             ).all()
-            vacancies.update({home.urn: home.vacancies for home in homes})
-            declining, placing = referrals.send_offers(
+            declining, placing = offers.send(
                 submitted_referral(), {home.urn: FAR_AND_COSTLY for home in homes}, user
             )
-            referrals.respond_to_offer(declining, False, reason, "Too far from school", user)
-            referrals.respond_to_offer(placing, True, None, "Fine", user)
-            return referrals.confirm_placement(placing, user)[0]
+            offers.answer(declining, False, user, reason=reason)
+            offers.answer(placing, True, user, **ASSESSMENT)
+            return placements.confirm(placing, date.today(), APPROVALS, user)[0]
 
         yield submitted_referral, placed_after_a_decline
-        db.session.rollback()
-        ours = Referral.reference.in_(references)
-        db.session.execute(
-            delete(Placement).where(Placement.referral_id.in_(select(Referral.id).where(ours)))
-        )
-        for referral in db.session.scalars(select(Referral).where(ours)):
-            db.session.delete(referral)
-        db.session.execute(delete(AuditEvent).where(AuditEvent.object_id.in_(references)))
-        for urn, count in vacancies.items():
-            db.session.get(Home, urn).vacancies = count
-        db.session.commit()
 
 
 def figures(client, path: str, row: str = "Total") -> dict[str, str]:
@@ -245,7 +246,7 @@ def test_a_child_with_a_secure_order_waiting_to_be_placed_counts_as_waiting(admi
     submitted_referral, _ = recorded
     orders = "/sufficiency/secure.csv?table=secure_orders"
     before = figures(admin, orders)
-    submitted_referral(secure_order="yes")
+    submitted_referral(secure_order=True)
     after = figures(admin, orders)
     for heading in ("Children with a secure order", "Waiting for a secure bed"):
         assert int(after[heading]) == int(before[heading]) + 1, heading

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from commissioning.vocabulary import DECLINE_REASONS
+from commissioning.vocabulary import DeclineReason
 from sufficiency.synthetic import HomeForPlacing, synthetic_snapshot
 
 
@@ -51,4 +51,4 @@ def test_at_a_distance_means_out_of_area_and_not_next_door():
 def test_declines_give_the_reasons_a_provider_can_give():
     _, declines = synthetic_snapshot(AUTHORITIES, NEIGHBOURS, HOMES, seed=4, count=50)
     assert declines
-    assert {decline.reason for decline in declines} <= set(DECLINE_REASONS)
+    assert {decline.reason for decline in declines} <= set(DeclineReason)

@@ -26,8 +26,9 @@ from commissioning.models import (
     StatementOfPurpose,
     la_adjacency,
 )
+from commissioning.vocabulary import OfstedGrade, PostcodeAreaKind, RegistrationStatus
 
-OPEN = Home.registration_status != "closed"
+OPEN = Home.registration_status.in_(RegistrationStatus.OPEN)
 _cache: dict[str, object] = {}
 _cache_lock = Lock()
 
@@ -139,10 +140,7 @@ def _matching_home(row, residents) -> matching.Home:
         lat=row.lat,
         lon=row.lon,
         la_code=row.la_code,
-        # A residential special school registered as a children's home is one in law.
-        type="secure_childrens_home"
-        if row.provision_type == "secure_childrens_home"
-        else "childrens_home",
+        type=row.provision_type.home_type,
         vacancies=row.vacancies,
         places=row.places,
         min_age=row.min_age,
@@ -152,7 +150,7 @@ def _matching_home(row, residents) -> matching.Home:
         solo_only=row.solo_only,
         has_pets=row.has_pets,
         weekly_fee=float(row.weekly_fee),
-        ofsted_grade=row.overall_grade or "none",
+        ofsted_grade=row.overall_grade or OfstedGrade.NONE,
         residents=tuple(residents),
         registration_status=row.registration_status,
         short_break_only=row.short_break_only,
@@ -178,7 +176,9 @@ def sector_centroids(codes) -> dict[str, PostcodeArea]:
     return {
         area.code: area
         for area in db.session.scalars(
-            select(PostcodeArea).where(PostcodeArea.code.in_(wanted), PostcodeArea.kind == "sector")
+            select(PostcodeArea).where(
+                PostcodeArea.code.in_(wanted), PostcodeArea.kind == PostcodeAreaKind.SECTOR
+            )
         )
     }
 

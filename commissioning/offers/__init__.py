@@ -1,0 +1,1 @@
+"""Offers as a provider sees them: the referrals sent to its homes, and its answer."""
