@@ -343,6 +343,7 @@ class GovDate(DateField):
         parts = [part.strip() for part in valuelist]
         self.data = None
         if not any(parts):
+            self.raw_data = None  # the widget redraws three empty boxes
             return
         if len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts):
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027")

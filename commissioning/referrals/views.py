@@ -127,6 +127,13 @@ def submit(reference: str):
     except (RecordProblem, NotAllowedNow):
         flash("Complete every section before submitting", "important")
         return redirect(url_for("referrals.check", reference=reference))
+    waiting = [c.reference for c in offers.children_of(referral) if not lifecycle.is_waiting(c)]
+    if waiting:
+        flash(
+            f"Referral {reference} is submitted. Submit {', '.join(waiting)} too: brothers and "
+            "sisters are sent to homes together"
+        )
+        return _to_referral(reference)
     flash(f"Referral {reference} is ready: choose the homes to send it to")
     return redirect(url_for("referrals.search", reference=reference))
 

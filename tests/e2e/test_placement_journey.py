@@ -1,9 +1,13 @@
-"""A child placed in a real browser (issue 6): the commissioner writes the referral page by
-page, searches, sends it to two homes; one home's provider accepts it and the other declines it
-with its impact risk assessment; the commissioner confirms the placement. Every page the
+"""Brothers and sisters placed in a real browser (issues 6 and 12): the commissioner writes two
+referrals page by page and groups them, is stopped from sending while one is a draft, searches
+and sends the group to three homes; one provider sees both children and accepts with its
+impact risk assessment, another declines, and the commissioner withdraws the third offer;
+confirming goes through a check page that records the reg 11 approvals first; the placement
+shows in the home's group, and ending one child's placement frees its bed. Every page the
 journey passes through is checked with axe-core, its console and its network log."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -69,8 +73,8 @@ def summary(page) -> dict[str, str]:
     }
 
 
-def write_and_submit_a_referral(page) -> str:
-    page.sign_in("commissioner")
+def write_a_referral(page, age: str = "14") -> str:
+    """Write every page of a referral (not yet submitted); its reference."""
     page.open("/referrals/")
     page.assert_sound()
     page.press_button("Start a new referral")
@@ -81,19 +85,47 @@ def write_and_submit_a_referral(page) -> str:
         assert f"section {number} of {len(SECTIONS)}" in page.text(".govuk-caption-l")
         page.assert_sound()
         for action, name, value in answers:
-            getattr(page, action)(name, value)
+            getattr(page, action)(name, age if name == "age" else value)
         page.press_button("Save and continue")
     assert page.path == f"/referrals/{reference}/check"
     assert page.text("h1") == "Check your answers"
     answers = page.text()
-    for given in ("14", "Girl", "Within 5 days", "Halal diet", "Going missing", "M14 5"):
+    for given in (age, "Girl", "Within 5 days", "Halal diet", "Going missing", "M14 5"):
         assert given in answers
-    assert "M13 9 (must keep going)" in answers
+    assert "M13 9, must keep going: no more than 20 km away" in answers
     page.assert_sound()
-    page.press_button("Submit referral")
-    assert page.path == f"/referrals/{reference}/search"
-    assert page.notification() == f"Referral {reference} is ready: choose the homes to send it to"
     return reference
+
+
+def submit(page, reference: str) -> None:
+    page.open(f"/referrals/{reference}/check")
+    page.press_button("Submit referral")
+
+
+def group_brother_and_sister(page) -> tuple[str, str]:
+    """Two referrals grouped on the siblings page; sending waits until both are submitted."""
+    page.sign_in("commissioner")
+    older = write_a_referral(page)
+    younger = write_a_referral(page, age="11")
+    page.open(f"/referrals/{older}/siblings")
+    page.assert_sound()
+    page.press_button("Add to the group")
+    assert "Enter the reference of the brother" in page.text(".govuk-error-summary")
+    page.assert_sound()
+    page.fill("sibling_reference", younger.lower())
+    page.press_button("Add to the group")
+    assert page.notification() == f"Referral {younger} will be placed together with {older}"
+    assert younger in page.text("main table")
+    submit(page, older)
+    assert page.path == f"/referrals/{older}"
+    assert page.notification() == (
+        f"Referral {older} is submitted. Submit {younger} too: brothers and sisters are sent to "
+        "homes together"
+    )
+    submit(page, younger)
+    assert page.path == f"/referrals/{younger}/search"
+    assert page.notification() == f"Referral {younger} is ready: choose the homes to send it to"
+    return older, younger
 
 
 def provider_of(app, urn: str) -> int:
@@ -101,38 +133,46 @@ def provider_of(app, urn: str) -> int:
         return db.session.get(Home, urn).provider_id
 
 
-def choose_two_homes(app, candidates: list[dict]) -> tuple[dict, dict]:
-    """An out-of-area home to accept, and the top-ranked home, of another provider, to decline."""
-    declining = candidates[0]
-    provider = provider_of(app, declining["urn"])
-    accepting = next(
-        home
-        for home in candidates[1:]
-        if "Out of area" in home["flags"] and provider_of(app, home["urn"]) != provider
-    )
-    return accepting, declining
+def choose_three_homes(app, candidates: list[dict]) -> tuple[dict, dict, dict]:
+    """An out-of-area home to accept, and homes of other providers to decline and withdraw."""
+    accepting = next(home for home in candidates if "Out of area" in home["flags"])
+    providers = {provider_of(app, accepting["urn"])}
+    others = []
+    for home in candidates:
+        if provider_of(app, home["urn"]) not in providers:
+            providers.add(provider_of(app, home["urn"]))
+            others.append(home)
+    declining, withdrawn = others[:2]
+    return accepting, declining, withdrawn
 
 
-def search_and_send(app, page, reference: str) -> tuple[dict, dict]:
-    assert page.text("h1") == "Homes that can take this child"
+def search_and_send(app, page, reference: str) -> tuple[dict, dict, dict]:
+    page.open(f"/referrals/{reference}/search")
+    assert page.text("h1") == "Homes that can take these children together"
     assert "homes can take this child" in page.text("#search-summary")
     page.assert_sound()
-    accepting, declining = choose_two_homes(app, page.driver.execute_script(f"return {CANDIDATES}"))
-    page.choose("homes", accepting["urn"])
-    page.choose("homes", declining["urn"])
+    homes = choose_three_homes(app, page.driver.execute_script(f"return {CANDIDATES}"))
+    for home in homes:
+        page.choose("homes", home["urn"])
     page.press_button("Send the referral to the chosen homes")
     assert page.path == f"/referrals/{reference}"
-    assert page.notification() == "Referral sent to 2 homes"
+    assert page.notification() == "Referral sent to 3 homes"
     assert "Sent to homes" in page.text("h1")
-    offers = page.text("main table")
-    assert offers.count("Waiting for the home") == 2
-    return accepting, declining
+    assert page.text("main table").count("Waiting for the home") == 3
+    return homes
+
+
+def withdraw_an_offer(page, reference: str, urn: str) -> None:
+    page.open(f"/referrals/{reference}")
+    page.press_button(f"Withdraw offer to home {urn}")
+    assert page.notification() == f"Offer to home {urn} withdrawn: the home has been told"
+    assert "Withdrawn: the placing authority withdrew this offer" in page.text("main table")
+    page.assert_sound()
 
 
 def send_to_no_home(page, reference: str) -> None:
     """Sending again with nothing ticked: the error leads to the first home not yet sent to."""
     page.open(f"/referrals/{reference}/search")
-    assert page.text("#candidates tbody td") == "Sent"  # the top-ranked home
     page.press_button("Send the referral to the chosen homes")
     assert page.driver.title.startswith("Error: ")
     assert "Select at least one home to send the referral to" in page.text(".govuk-error-summary")
@@ -154,83 +194,115 @@ def provider_account(app, urn: str) -> str:
     return email
 
 
-def open_the_offer(app, page, reference: str, urn: str) -> None:
+def open_the_offer(app, page, references: tuple[str, str], urn: str) -> None:
     page.sign_in_as(provider_account(app, urn), PROVIDER_PASSWORD)
-    page.open("/provider/offers")
+    page.open("/provider/offers/")
     page.assert_sound()
-    page.follow_link(reference)
+    page.follow_link(", ".join(references))
     assert re.fullmatch(r"/provider/offers/\d+", page.path)
-    assert page.text("h1") == f"Referral {reference}"
+    assert page.text("h1") == "2 brothers and sisters, to be placed together"
     assert f"To home {urn} · Waiting for the home" in page.text(".govuk-caption-l")
-    seen = summary(page)
-    assert seen["Placing authority"] == "Manchester"
-    assert seen["Age and sex"] == "14, girl"
-    assert seen["Cultural needs"] == "Halal diet"
-    assert seen["Risks to the child"] == "Going missing"
-    assert "M14" not in page.text() and "M13" not in page.text()  # never where the child lives
+    seen = page.text()
+    assert "Manchester" in seen and "14, girl" in seen and "11, girl" in seen
+    assert "Halal diet" in seen and "Going missing" in seen
+    assert "M14" not in seen and "M13" not in seen  # never where the children live
     page.assert_sound()
 
 
-def accept(app, page, reference: str, urn: str) -> None:
-    open_the_offer(app, page, reference, urn)
+def accept(app, page, references, urn: str) -> None:
+    open_the_offer(app, page, references, urn)
     page.choose("decision", "accept")
-    page.fill("impact_assessment", "Fits the current group: the two residents are older.")
+    page.fill("impact_on_group", "   ")
     page.press_button("Send response")
-    assert page.path == "/provider/offers"
-    assert page.notification() == f"You have accepted referral {reference}"
-    assert f"{reference} {urn}" in page.text("table") and "Accepted" in page.text("table")
+    assert "Enter the impact on the children living in the home now" in page.text(
+        ".govuk-error-summary"
+    )
+    page.assert_sound()
+    page.fill("impact_on_group", "Fits the current group: the two residents are older.")
+    page.fill("managing_risks", "Waking night staff; a missing-from-care plan agreed on arrival.")
+    page.press_button("Send response")
+    assert page.path == "/provider/offers/"
+    assert page.notification() == "You have accepted the referral"
+    assert "Accepted" in page.text("table")
 
 
-def decline(app, page, reference: str, urn: str) -> None:
-    open_the_offer(app, page, reference, urn)
+def decline(app, page, references, urn: str) -> None:
+    open_the_offer(app, page, references, urn)
     page.choose("decision", "decline")
     page.select("decline_reason", "impact_on_current_group")
-    page.fill("impact_assessment", "Two residents go missing; a third would raise the risk.")
     page.press_button("Send response")
-    assert page.path == "/provider/offers"
-    assert page.notification() == f"You have declined referral {reference}"
+    assert page.notification() == "You have declined the referral"
     assert "Declined" in page.text("table")
 
 
-def confirm(page, reference: str, accepting: dict) -> None:
+def confirm_with_approvals(page, reference: str, accepting: dict) -> None:
     page.sign_in("commissioner")
     page.open(f"/referrals/{reference}")
     offers = page.text("main table")
     assert "Accepted" in offers and "Fits the current group" in offers
-    assert (
-        "Declined: Impact on the current group" in offers and "Two residents go missing" in offers
+    assert "Declined: Impact on the current group" in offers
+    page.press("main a.govuk-button[href$='/confirm']")
+    assert page.text("h1") == "Check the placement before you confirm it"
+    assert "a nominated officer must approve it before it is made" in page.text()
+    page.assert_sound()
+    page.press_button("Confirm placement")
+    assert "Enter the name of the person who approved the placement" in page.text(
+        ".govuk-error-summary"
     )
+    page.assert_sound()
+    fill_date(page, "start_date", date.today())
+    for kind, name, job in (
+        ("out_of_area", "Sam Officer", "Head of Placements"),
+        ("at_a_distance", "Dee Director", "Director of Children's Services"),
+    ):
+        if page.elements(f"[name='{kind}_name']"):
+            page.fill(f"{kind}_name", name)
+            page.fill(f"{kind}_job_title", job)
+            fill_date(page, f"{kind}_approved_on", date.today())
     page.press_button("Confirm placement")
     assert page.path == f"/referrals/{reference}"
     assert page.notification() == f"Placement confirmed in home {accepting['urn']}"
     assert "Placed" in page.text("h1")
-    assert "Placement confirmed" in page.text("main table")
-    assert not page.elements("main table button")  # nothing left to confirm
+    approved = f"Sam Officer, Head of Placements, approved {date.today():%-d %B %Y}"
+    assert approved in page.text()
+    assert not page.elements("main table button")  # nothing left to confirm or withdraw
 
 
-def assert_the_placement(page, home: dict) -> None:
-    placement = summary(page)
-    assert placement["Home"].startswith(home["urn"])
-    assert placement["Weekly cost"] == home["cost"].removesuffix(" (solo)")
-    km = float(re.match(r"([\d.]+) km \(", placement["Distance from the family home"]).group(1))
-    assert abs(km - int(home["distance"].removesuffix(" km"))) <= 0.5  # shown to 1 km there
-    assert ("more than 20 miles" in placement["Distance from the family home"]) == (
-        "Over 20 miles" in home["flags"]
-    )
-    assert placement["Out of area"] == "Yes"
-    assert placement["At a distance"] == ("Yes" if "At a distance" in home["flags"] else "No")
-    warnings = [w.text for w in page.elements(".govuk-warning-text__text")]
-    assert any("a nominated officer of Manchester must approve" in w for w in warnings)
-    director = any("Director of Children's Services must approve" in w for w in warnings)
-    assert director == ("At a distance" in home["flags"])
+def fill_date(page, name: str, day: date) -> None:
+    """Type a date into a GOV.UK date input's day, month and year boxes."""
+    boxes = page.elements(f"[name='{name}']")
+    for box, value in zip(boxes, (day.day, day.month, day.year), strict=True):
+        box.clear()
+        box.send_keys(str(value))
 
 
-def test_a_child_is_referred_offered_accepted_and_placed(app, page):
-    reference = write_and_submit_a_referral(page)
-    accepting, declining = search_and_send(app, page, reference)
-    send_to_no_home(page, reference)
-    accept(app, page, reference, accepting["urn"])
-    decline(app, page, reference, declining["urn"])
-    confirm(page, reference, accepting)
-    assert_the_placement(page, accepting)
+def end_the_placement(page, reference: str) -> None:
+    page.follow_link("End this placement")
     page.assert_sound()
+    page.press_button("End placement")
+    assert "Select the reason the placement ended" in page.text(".govuk-error-summary")
+    fill_date(page, "end_date", date.today())
+    page.select("reason", "CARPL")
+    page.press_button("End placement")
+    assert "its bed is free again" in page.notification()
+    assert "Placement ended" in page.text("h1")
+    assert "The care plan changed or was carried out (CARPL)" in page.text()
+
+
+def assert_the_homes_group(app, page, urn: str) -> None:
+    page.sign_in_as(provider_account(app, urn), PROVIDER_PASSWORD)
+    page.open(f"/provider/homes/{urn}/residents")
+    assert page.text().count("Placed through Hearth") == 1  # the other child has left
+    page.assert_sound()
+
+
+def test_brothers_and_sisters_are_referred_offered_accepted_placed_and_moved_on(app, page):
+    older, younger = group_brother_and_sister(page)
+    accepting, declining, withdrawn = search_and_send(app, page, older)
+    withdraw_an_offer(page, older, withdrawn["urn"])
+    send_to_no_home(page, older)
+    accept(app, page, (older, younger), accepting["urn"])
+    decline(app, page, (older, younger), declining["urn"])
+    confirm_with_approvals(page, older, accepting)
+    end_the_placement(page, younger)
+    assert_the_homes_group(app, page, accepting["urn"])
