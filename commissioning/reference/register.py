@@ -7,6 +7,7 @@ its host authority's centroid until its provider gives a postcode district.
 """
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,13 @@ REGISTER_FILES = {
         OFSTED_DIR / "Provider_level_at_31_Aug_2023.csv",
     ),
 }
+
+
+# Ofsted's unique reference numbers: "SC" and digits, or digits (the URN column holds 12).
+URN = re.compile(r"[A-Z0-9]{1,12}")
+# The largest children's home on the register has under 100 places; a bigger count is a slip.
+MOST_PLACES = 1000
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def _by_ofsteds_words(vocabulary, members=None) -> dict:
@@ -224,6 +232,8 @@ def _parse_urn(value: str, seen: set[str], problems: list[str]) -> str:
     urn = (value or "").strip()
     if not urn:
         problems.append("URN is empty")
+    elif not URN.fullmatch(urn):
+        problems.append(f"URN '{urn[:20]}' is not 1 to 12 letters and digits")
     elif urn in seen:
         problems.append(f"URN {urn} appears twice")
     seen.add(urn)
@@ -239,9 +249,10 @@ def _parse_choice(value: str, choices: dict[str, str], problems: list[str]) -> s
 
 
 def _parse_places(value: str, problems: list[str]) -> int:
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
     text = (value or "").strip()
-    if not text.isdigit():
-        problems.append(f"Places '{value}' is not a whole number of 0 or more")
+    if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) > MOST_PLACES:
+        problems.append(f"Places '{text[:20]}' is not a whole number from 0 to {MOST_PLACES}")
         return 0
     return int(text)
 
@@ -251,10 +262,14 @@ def _parse_date(value: str, problems: list[str]) -> date | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
+        parsed = datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
-        problems.append(f"date '{value}' is not in the form DD/MM/YYYY")
+        problems.append(f"date '{text[:20]}' is not in the form DD/MM/YYYY")
         return None
+    if not EARLIEST_DATE <= parsed <= date.today():
+        problems.append(f"date '{text}' is not between 1900 and today")
+        return None
+    return parsed
 
 
 def _parse_grade(value: str, problems: list[str]) -> str | None:

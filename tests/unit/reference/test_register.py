@@ -66,7 +66,7 @@ def test_a_malformed_row_is_reported_with_its_line_number(tmp_path):
     assert "'Dormant' is not one of" in str(raised.value)
 
 
-@pytest.mark.parametrize("places_value", ["-1", "six", ""])
+@pytest.mark.parametrize("places_value", ["-1", "six", "", "²", "2147483648", "9" * 5000, "١٢"])
 def test_places_that_are_not_a_whole_number_are_refused(tmp_path, places_value):
     places, grades = REGISTER_FILES[2024]
     bad, line = copy_with_cell(tmp_path, places, "Places", places_value)
@@ -74,6 +74,24 @@ def test_places_that_are_not_a_whole_number_are_refused(tmp_path, places_value):
         read_register(bad, grades)
     assert raised.value.errors[0].line == line
     assert "Places" in raised.value.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    "column, value, reason",
+    [
+        ("URN", "SC1234567890X", "is not 1 to 12 letters and digits"),
+        ("URN", "SC12 34", "is not 1 to 12 letters and digits"),
+        ("Registration date", "01/01/2999", "is not between 1900 and today"),
+        ("Registration date", "31/02/2020", "is not in the form DD/MM/YYYY"),
+    ],
+)
+def test_what_no_column_could_hold_is_a_row_error_not_a_traceback(tmp_path, column, value, reason):
+    places, grades = REGISTER_FILES[2024]
+    bad, line = copy_with_cell(tmp_path, places, column, value)
+    with pytest.raises(RegisterFileError) as raised:
+        read_register(bad, grades)
+    assert raised.value.errors[0].line == line
+    assert reason in raised.value.errors[0].reason
 
 
 def test_an_unknown_authority_is_refused(tmp_path):
