@@ -1,19 +1,27 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from commissioning import vocabulary
+from commissioning.auth.forms import new_password_field
 
 NONE = SelectChoice("", "None")
-MIN_PASSWORD_LENGTH = 12
+ROLE_CHOICES = [SelectChoice(value, text) for value, text in vocabulary.ROLES.items()]
 
 
 def scope_choices(options) -> list[SelectChoice]:
@@ -33,23 +41,14 @@ class NewUserForm(FlaskForm):
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
-        choices=[SelectChoice(value, text) for value, text in vocabulary.ROLES.items()],
+        choices=ROLE_CHOICES,
         validators=[InputRequired(message="Select a role")],
     )
     la_code = SelectField("Local authority", widget=GovSelect(), default="")
     consortium_id = SelectField("Consortium", widget=GovSelect(), default="")
     provider_id = SelectField("Provider (owner organisation)", widget=GovSelect(), default="")
-    password = PasswordField(
-        "Initial password",
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(message="Enter an initial password"),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Password must be between {MIN_PASSWORD_LENGTH} and 200 characters",
-            ),
-        ],
+    password = new_password_field(
+        "Initial password", "Enter an initial password", lambda form: form.email.data
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
@@ -84,3 +83,21 @@ class AuditFilterForm(FlaskForm):
         validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
     )
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class RoleChoices(SelectMultipleField):
+    def pre_validate(self, form) -> None:
+        if any(role not in vocabulary.ROLES for role in self.data or ()):
+            raise ValidationError("Select roles from the list")
+
+
+class TwoFactorRolesForm(FlaskForm):
+    roles = RoleChoices(
+        "Which roles must use two-factor authentication?",
+        widget=GovCheckboxesInput(),
+        description="People in these roles set up an authenticator app the next time they sign "
+        "in, before they can do anything else. A service holding children's records should "
+        "require it of every role.",
+        choices=ROLE_CHOICES,
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

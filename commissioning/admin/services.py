@@ -1,6 +1,7 @@
-from commissioning import audit
+from commissioning import audit, vocabulary
+from commissioning.auth.users import roles_requiring_two_factor
 from commissioning.extensions import db
-from commissioning.models import User
+from commissioning.models import RolePolicy, User
 from commissioning.transactions import transactional
 
 
@@ -12,6 +13,7 @@ def _user_record(user: User) -> dict:
         "consortium_id": user.consortium_id,
         "provider_id": user.provider_id,
         "active": user.active,
+        "two_factor": "on" if user.has_two_factor else "off",
     }
 
 
@@ -29,5 +31,36 @@ def create_user(details: dict, password: str, by: User) -> User:
 def set_user_active(user: User, active: bool, by: User) -> None:
     before = _user_record(user)
     user.active = active
+    if not active:
+        user.end_sessions()
     action = "user.enable" if active else "user.disable"
     audit.record(by, action, "user", str(user.id), before, _user_record(user))
+
+
+@transactional
+def reset_two_factor(user: User, by: User) -> None:
+    """For someone who lost their authenticator app: the second factor goes, with every session
+    of the account; they set it up again when they next sign in, if their role requires it."""
+    before = _user_record(user)
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.end_sessions()
+    audit.record(by, "user.two_factor_reset", "user", str(user.id), before, _user_record(user))
+
+
+@transactional
+def require_two_factor(roles: list[str], by: User) -> None:
+    before = roles_requiring_two_factor()
+    for role in vocabulary.ROLES:
+        policy = db.session.get(RolePolicy, role) or RolePolicy(role=role)
+        policy.requires_two_factor = role in roles
+        db.session.add(policy)
+    db.session.flush()
+    audit.record(
+        by,
+        "role_policy.two_factor",
+        "setting",
+        "two-factor authentication",
+        {"required_for": vocabulary.labels(before, vocabulary.ROLES)},
+        {"required_for": vocabulary.labels(roles_requiring_two_factor(), vocabulary.ROLES)},
+    )

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from commissioning.auth.users import must_set_up_two_factor
+
 ROLES = ("commissioner", "provider", "analyst", "admin")
 
 
@@ -37,8 +39,13 @@ def declared_access(view: Callable) -> str | frozenset[str] | None:
     return getattr(view, "allowed_roles", None)
 
 
+# Where a person whose role requires a second factor may go before setting one up.
+SET_UP_FIRST = "auth.set_up_two_factor"
+
+
 def enforce_declared_access():
-    """before_request hook: sign in for non-public pages, then the role check."""
+    """before_request hook: sign in for non-public pages, then the role check, then a second
+    factor set up where the role requires one."""
     if request.endpoint is None:
         return None  # no route matched: Flask answers 404
     if request.endpoint == "static":
@@ -50,4 +57,6 @@ def enforce_declared_access():
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if access is None or current_user.role not in access:
         abort(403)
+    if request.endpoint != SET_UP_FIRST and must_set_up_two_factor(current_user):
+        return redirect(url_for(SET_UP_FIRST))
     return None

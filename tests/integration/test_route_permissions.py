@@ -9,7 +9,13 @@ from commissioning.models import BatchRun, Offer, Referral, User
 from tests.integration.conftest import demo_provider_homes, sign_in
 
 # Routes a person may open without signing in.
-PUBLIC_ENDPOINTS = {"registry.start", "auth.sign_in", "auth.sign_out", "static"}
+PUBLIC_ENDPOINTS = {
+    "registry.start",
+    "auth.sign_in",
+    "auth.sign_in_code",
+    "auth.sign_out",
+    "static",
+}
 
 
 def test_every_route_declares_who_may_use_it(app):
