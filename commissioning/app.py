@@ -3,15 +3,17 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import matching
 from commissioning import vocabulary
 from commissioning.auth.access import enforce_declared_access
-from commissioning.config import config_from_environment
+from commissioning.config import UPLOAD_LIMIT_MB, config_from_environment
 from commissioning.extensions import csrf, db, limiter, login_manager, migrate
 from commissioning.homes import vacancy_is_confirmed
 from commissioning.sqlite import keep_postgresql_promises
@@ -21,13 +23,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages may widen style-src by setting g.csp_style_src (the plotly dashboards do, for plotly.js's
 # injected stylesheet: sufficiency.views); every other page keeps it strict.
 STRICT_STYLE_SRC = "'self'"
+# Browsers keep to https for a year once they have seen this over https (RFC 6797).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back, reload the page and try again."),
     403: ("You do not have permission to see this page", "Sign in with an account that may."),
     404: ("Page not found", "If you typed the web address, check it is correct."),
+    413: (
+        "The file or form you sent is too large",
+        f"A file must be smaller than {UPLOAD_LIMIT_MB} MB. Go back and choose a smaller file, "
+        "or shorten what you typed.",
+    ),
     429: ("Too many attempts", "Wait 15 minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again later."),
 }
 
 
@@ -39,6 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
+    if hops := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _set_up_templates(app)
     _set_up_extensions(app)
     _register_blueprints(app)
@@ -125,17 +137,32 @@ def _set_up_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+        # Signed-in pages show children's records: no browser or proxy may keep a copy. (The
+        # session says who is signed in without asking the database, which may be down.)
+        if request.endpoint != "static" and "_user_id" in session:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
 def _register_error_pages(app: Flask) -> None:
-    def render_error(status: int):
+    def render_error(status: int, template: str = "error.html"):
         title, advice = ERROR_PAGES[status]
-        return render_template("error.html", title=title, advice=advice), status
+        return render_template(template, title=title, advice=advice), status
+
+    def database_unavailable(error: Exception):
+        current_app.logger.error("The database is unavailable: %s", error)
+        # Render as for nobody signed in (Flask-Login would ask the database again), keeping
+        # the session, and in a header that names no user.
+        login_manager._update_request_context_with_user()
+        return render_error(503, "unavailable.html")
 
     for status in ERROR_PAGES:
         app.register_error_handler(status, lambda error, status=status: render_error(status))
     app.register_error_handler(CSRFError, lambda error: render_error(400))
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
 
 
 def _register_commands(app: Flask) -> None:

@@ -46,6 +46,8 @@ FIELDS: dict[str, tuple[str, type[Token] | None]] = {
     "consortium_id": ("Consortium", None),
     "provider_id": ("Provider", None),
     "active": ("Active", None),
+    "two_factor": ("Two-factor authentication", None),
+    "required_for": ("Required for", Role),
     "home": ("Home", None),
     "sibling": ("Brother or sister", None),
     "decline_reason": ("Reason for declining", DeclineReason),

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,11 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
-
-
-def sign_in_attempt_key() -> str:
-    """Failed sign-ins are counted per address and email, so one account cannot be guessed at
-    from one place, while colleagues behind one office address do not lock each other out."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"{get_remote_address()}|{email}"
+# Its storage comes from the app's config (RATELIMIT_STORAGE_URI: Redis where there is one), so
+# every web worker counts the same attempts.
+limiter = Limiter(key_func=get_remote_address)

@@ -4,6 +4,7 @@ Child data is pseudonymous everywhere: residents carry age, sex and risk flags o
 dates of birth or full postcodes are stored (DESIGN.md, Domain).
 """
 
+import secrets
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
@@ -57,6 +58,10 @@ from commissioning.vocabulary import (
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
 
 
 class Region(db.Model):
@@ -260,6 +265,12 @@ class User(UserMixin, db.Model):
     # A commissioner who may optimise the whole consortium's waiting list at once.
     consortium_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Every session of the account carries this token; a new one ends them all.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The shared key of the authenticator app (RFC 6238), and the last time step a code was
+    # accepted for, so no code is accepted twice (RFC 6238, section 5.2).
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     local_authority: Mapped[LocalAuthority | None] = relationship()
     consortium: Mapped[Consortium | None] = relationship()
@@ -269,11 +280,30 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    def get_id(self) -> str:
+        """What a session remembers of its user: the id and the session token, so that a new
+        token (sign-out, disabling, a new password) ends every session on the server."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class RolePolicy(db.Model):
+    """What the service requires of every account of a role, as an admin set it (audited)."""
+
+    role: Mapped[Role] = mapped_column(token(Role, "role", 16), primary_key=True)
+    requires_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditEvent(db.Model):

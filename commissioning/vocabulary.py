@@ -192,6 +192,7 @@ class AuditObject(Token):
     HOME = "home", "Home"
     REFERRAL = "referral", "Referral"
     USER = "user", "Account"
+    ROLE_POLICY = "role_policy", "Role settings"
     BATCH = "batch", "Batch proposal"
     NEEDS_ANALYSIS = "needs_analysis", "Needs analysis"
 
@@ -207,6 +208,15 @@ class AuditAction(Token):
     USER_CREATE = "user.create", "Account created"
     USER_DISABLE = "user.disable", "Account disabled"
     USER_ENABLE = "user.enable", "Account enabled"
+    USER_SIGN_IN = "user.sign_in", "Signed in"
+    USER_SIGN_OUT = "user.sign_out", "Signed out"
+    USER_PASSWORD_CHANGE = "user.password_change", "Password changed"
+    USER_TWO_FACTOR_ENABLE = "user.two_factor_enable", "Two-factor authentication set up"
+    USER_TWO_FACTOR_RESET = "user.two_factor_reset", "Two-factor authentication reset"
+    ROLE_POLICY_TWO_FACTOR = (
+        "role_policy.two_factor",
+        "Roles requiring two-factor authentication changed",
+    )
     REFERRAL_CREATE = "referral.create", "Referral started"
     REFERRAL_UPDATE = "referral.update", "Referral changed"
     REFERRAL_SUBMIT = "referral.submit", "Referral submitted"

@@ -28,6 +28,8 @@ sufficiency = Blueprint("sufficiency", __name__, url_prefix="/sufficiency")
 
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
 ONE_DAY = 24 * 60 * 60
+# A bad file lists its first problems, not all: 5,000 bad lines made a 6 MB page.
+PROBLEMS_SHOWN = 25
 
 
 @sufficiency.route("/")
@@ -150,8 +152,12 @@ def upload_needs():
                 "Correct them and upload it again."
             )
             page_errors = [
-                {"text": str(problem), "href": "#needs_file"} for problem in error.errors
+                {"text": str(problem), "href": "#needs_file"}
+                for problem in error.errors[:PROBLEMS_SHOWN]
             ]
+            if len(error.errors) > PROBLEMS_SHOWN:
+                more = len(error.errors) - PROBLEMS_SHOWN
+                page_errors.append({"text": f"and {more:,} more problems", "href": "#needs_file"})
         else:
             flash("Needs analysis uploaded")
             return redirect(url_for("sufficiency.needs_analyses"))

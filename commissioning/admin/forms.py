@@ -1,18 +1,14 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import EmailField, PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import EmailField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from commissioning.forms import Choice, RadioChoice, text_field
+from commissioning.auth.forms import new_password_field
+from commissioning.forms import Choice, Choices, RadioChoice, text_field
 from commissioning.vocabulary import Role
 
 NONE = SelectChoice("", "None")
-MIN_PASSWORD_LENGTH = 12
 
 
 def scope_choices(options) -> list[SelectChoice]:
@@ -51,17 +47,8 @@ class NewUserForm(FlaskForm):
         validators=[],
         default="",
     )
-    password = PasswordField(
-        "Initial password",
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired(message="Enter an initial password"),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Password must be between {MIN_PASSWORD_LENGTH} and 200 characters",
-            ),
-        ],
+    password = new_password_field(
+        "Initial password", "Enter an initial password", lambda form: form.email.data
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
@@ -88,3 +75,15 @@ class AuditFilterForm(FlaskForm):
     home = text_field("Home URN", limit=12)
     user = text_field("User email address", limit=254)
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class TwoFactorRolesForm(FlaskForm):
+    roles = Choices(
+        "Which roles must use two-factor authentication?",
+        Role,
+        message="Select roles from the list",
+        description="People in these roles set up an authenticator app the next time they sign "
+        "in, before they can do anything else. A service holding children's records should "
+        "require it of every role.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

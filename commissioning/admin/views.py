@@ -3,9 +3,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from commissioning.admin import queries, services
-from commissioning.admin.forms import AuditFilterForm, NewUserForm
+from commissioning.admin.forms import AuditFilterForm, NewUserForm, TwoFactorRolesForm
 from commissioning.audit_text import AuditWords
 from commissioning.auth.access import allow
+from commissioning.auth.users import roles_requiring_two_factor
 from commissioning.homes import local_authorities
 from commissioning.vocabulary import Role
 
@@ -43,20 +44,51 @@ def _scope(form: NewUserForm) -> dict:
     }
 
 
-@admin.route("/users/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
-@allow(Role.ADMIN)
-def change_user(user_id: int, change: str):
+def _another_user(user_id: int):
+    """The account an admin changes from the users list: 404 if there is none, 400 without the
+    list's CSRF token, None if it is the admin's own (they need another admin for that)."""
     user = queries.user_by_id(user_id)
     if user is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
+    return None if user.id == current_user.id else user
+
+
+@admin.route("/users/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
+@allow(Role.ADMIN)
+def change_user(user_id: int, change: str):
+    user = _another_user(user_id)
+    if user is None:
         flash("You cannot disable your own account", "important")
-        return redirect(url_for("admin.users"))
-    services.set_user_active(user, change == "enable", by=current_user)
-    flash(f"Account {change}d for {user.email}")
+    else:
+        services.set_user_active(user, change == "enable", by=current_user)
+        flash(f"Account {change}d for {user.email}")
     return redirect(url_for("admin.users"))
+
+
+@admin.route("/users/<int:user_id>/reset-two-factor", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    user = _another_user(user_id)
+    if user is None:
+        flash("Ask another admin to reset your own two-factor authentication", "important")
+    else:
+        services.reset_two_factor(user, by=current_user)
+        flash(f"Two-factor authentication reset for {user.email}: their sessions have ended")
+    return redirect(url_for("admin.users"))
+
+
+@admin.route("/two-factor", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def two_factor_roles():
+    required = roles_requiring_two_factor()
+    form = TwoFactorRolesForm(roles=required)
+    if form.validate_on_submit():
+        services.require_two_factor(form.roles.data, by=current_user)
+        flash("Two-factor authentication requirement saved")
+        return redirect(url_for("admin.two_factor_roles"))
+    return render_template("admin/two_factor.html", form=form, required=required)
 
 
 @admin.route("/audit")

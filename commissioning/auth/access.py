@@ -18,6 +18,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from commissioning.auth import ownership
+from commissioning.auth.users import must_set_up_two_factor
 from commissioning.vocabulary import Role
 
 
@@ -50,8 +51,13 @@ def declared_access(view: Callable) -> str | Access | None:
     return getattr(view, "access", None)
 
 
+# Where a person whose role requires a second factor may go before setting one up.
+SET_UP_FIRST = "auth.set_up_two_factor"
+
+
 def enforce_declared_access():
-    """before_request hook: sign in for non-public pages, then role, lead and ownership."""
+    """before_request hook: sign in for non-public pages, then role, lead and ownership, then
+    a second factor set up where the role requires one."""
     if request.endpoint is None or request.endpoint == "static":
         return None  # no route matched (Flask answers 404), or a static file
     access = declared_access(current_app.view_functions[request.endpoint])
@@ -65,4 +71,6 @@ def enforce_declared_access():
         abort(403)
     if access.owns and not ownership.RULES[access.owns](current_user, request.view_args or {}):
         abort(404)
+    if request.endpoint != SET_UP_FIRST and must_set_up_two_factor(current_user):
+        return redirect(url_for(SET_UP_FIRST))
     return None

@@ -9,18 +9,19 @@ processes) are marked `commits` and undo their own writes.
 
 import os
 import re
+import uuid
 from datetime import date
 
 import pytest
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, delete, event, select, text
 
 from commissioning import demo, matching_data
 from commissioning.app import create_app
 from commissioning.config import sqlalchemy_url
 from commissioning.extensions import db
-from commissioning.models import User
+from commissioning.models import AuditEvent, User
 from commissioning.reference.register import REGISTER_FILES, read_register
 from commissioning.registry.loading import import_register, load_geography
 
@@ -175,4 +176,58 @@ def demo_provider_homes(app) -> list[str]:
 @pytest.fixture
 def provider(client):
     sign_in(client, "provider")
+    return client
+
+
+ACCOUNT_PASSWORD = "kettle-orbit-pencil-42"
+
+
+@pytest.fixture
+def make_account(app):
+    """Create accounts for one test (role, password ACCOUNT_PASSWORD); deleted afterwards with
+    every audit event by or about them."""
+    created = []
+
+    def make(role: str = "analyst", **fields) -> str:
+        email = f"{role}-{uuid.uuid4().hex[:10]}@test.hearth.example"
+        with app.app_context():
+            manchester = db.session.scalar(select(User.la_code).where(User.role == "analyst"))
+            user = User(
+                email=email,
+                role=role,
+                la_code=manchester if role in ("commissioner", "analyst") else None,
+                **fields,
+            )
+            user.set_password(ACCOUNT_PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            created.append(user.id)
+        return email
+
+    yield make
+    with app.app_context():
+        for user_id in created:
+            db.session.execute(
+                delete(AuditEvent).where(
+                    (AuditEvent.user_id == user_id)
+                    | ((AuditEvent.object_type == "user") & (AuditEvent.object_id == str(user_id)))
+                )
+            )
+            db.session.execute(delete(User).where(User.id == user_id))
+        db.session.commit()
+
+
+def sign_in_as(client, email: str, password: str = ACCOUNT_PASSWORD, next_page: str = ""):
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    return client.post(
+        "/sign-in" + (f"?next={next_page}" if next_page else ""),
+        data={"csrf_token": token, "email": email, "password": password},
+    )
+
+
+def visitor(app, address: str):
+    """A browser at its own address (documentation range 192.0.2.0/24: WSGI only, no network),
+    so rate limits counted here do not spill into other tests'."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
     return client

@@ -69,7 +69,7 @@ def test_an_admin_creates_a_commissioner_who_can_then_sign_in(app, admin, client
         ({"email": "new@x.example"}, "Select a role"),
         (
             {"email": "new@x.example", "role": "admin", "password": "short"},
-            "Password must be between 12 and 200 characters",
+            "Password must be 12 characters or more",
         ),
         (
             {"email": "x" * 300 + "@x.example", "role": "admin"},

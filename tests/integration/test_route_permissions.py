@@ -12,7 +12,13 @@ from commissioning.vocabulary import BatchStatus, OfstedGrade, Role
 from tests.integration.conftest import csrf_token, demo_provider_homes, sign_in
 
 # Routes a person may open without signing in.
-PUBLIC_ENDPOINTS = {"registry.start", "auth.sign_in", "auth.sign_out", "static"}
+PUBLIC_ENDPOINTS = {
+    "registry.start",
+    "auth.sign_in",
+    "auth.sign_in_code",
+    "auth.sign_out",
+    "static",
+}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -1,8 +1,8 @@
 """one vocabulary refused by the database; the placement record: sibling offers, approvals,
 placements that end
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 
 """
@@ -10,14 +10,15 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0009"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 GRADES = ["outstanding", "good", "requires_improvement", "inadequate", "none"]
 REFERRAL_STATUSES = ["draft", "ready", "offered", "placed", "ended", "withdrawn"]
 SEXES = ["F", "M"]
+ROLES = ["commissioner", "provider", "analyst", "admin"]
 # Every token column and the values it may hold (commissioning.vocabulary at this revision).
 TOKENS = {
     "home": {
@@ -30,19 +31,22 @@ TOKENS = {
         "location_precision": ["local_authority", "district"],
     },
     "postcode_area": {"kind": ["district", "sector"]},
-    "user": {"role": ["commissioner", "provider", "analyst", "admin"]},
+    "user": {"role": ROLES},
+    "role_policy": {"role": ROLES},
     "audit_event": {
         "action": [
             "vacancies.update", "statement_of_purpose.update", "fee.update", "location.update",
             "location.ask",
             "resident.add", "resident.remove", "user.create", "user.disable", "user.enable",
+            "user.sign_in", "user.sign_out", "user.password_change", "user.two_factor_enable",
+            "user.two_factor_reset", "role_policy.two_factor",
             "referral.create", "referral.update", "referral.submit", "referral.amend",
             "referral.withdraw", "referral.delete", "sibling.add", "sibling.remove",
             "offer.send", "offer.accept", "offer.decline", "offer.withdraw",
             "placement.confirm", "placement.start", "placement.end", "batch.start",
             "batch.cancel", "needs_analysis.upload", "needs_analysis.form",
         ],
-        "object_type": ["home", "referral", "user", "batch", "needs_analysis"],
+        "object_type": ["home", "referral", "user", "role_policy", "batch", "needs_analysis"],
     },
     "batch_run": {"status": ["queued", "running", "finished", "cancelled", "failed"]},
     "offer": {
