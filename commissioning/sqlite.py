@@ -8,15 +8,15 @@ def keep_postgresql_promises(engine: Engine) -> None:
     """SQLite checks foreign keys only when asked, per connection: ask, so a row pointing
     nowhere is refused on the embedded default as on PostgreSQL; and refuse, before any
     flush, the lengths, NULs and integers PostgreSQL would refuse."""
+    # On every database, so a value is refused the same way (before it is sent) everywhere.
+    if not event.contains(Session, "before_flush", refuse_what_postgresql_refuses):
+        event.listen(Session, "before_flush", refuse_what_postgresql_refuses)
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-    if not event.contains(Session, "before_flush", refuse_what_postgresql_refuses):
-        event.listen(Session, "before_flush", refuse_what_postgresql_refuses)
 
 
 class RefusedValue(ValueError):

@@ -38,24 +38,25 @@ def followed_by(user: User) -> list[Referral]:
     return list(
         db.session.scalars(
             select(Referral)
-            .join(offer_child, offer_child.c.referral_id == Referral.id)
-            .join(Offer, Offer.id == offer_child.c.offer_id)
-            .where(Offer.sent_by_id == user.id, Referral.placing_la_code != user.la_code)
+            .where(Referral.id.in_(_sent_by(user)), Referral.placing_la_code != user.la_code)
             .options(joinedload(Referral.placing_la))
-            .distinct()
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         )
     )
 
 
-def _visible_to(user: User):
-    """Its placing authority's commissioners, and whoever sent an offer for it."""
-    sent_by_user = (
+def _sent_by(user: User):
+    """The referrals named in an offer the user sent."""
+    return (
         select(offer_child.c.referral_id)
         .join(Offer, Offer.id == offer_child.c.offer_id)
         .where(Offer.sent_by_id == user.id)
     )
-    return or_(Referral.placing_la_code == user.la_code, Referral.id.in_(sent_by_user))
+
+
+def _visible_to(user: User):
+    """Its placing authority's commissioners, and whoever sent an offer for it."""
+    return or_(Referral.placing_la_code == user.la_code, Referral.id.in_(_sent_by(user)))
 
 
 def referral_for(user: User, reference: str) -> Referral | None:
