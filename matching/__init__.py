@@ -29,6 +29,7 @@ from matching.model import (
     vocab,
 )
 from matching.search import search
+from matching.terms import PlacementTerms, placement_terms
 from matching.validate import validate
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ImpactPoints",
     "Instance",
     "InstanceError",
+    "PlacementTerms",
     "Referral",
     "Resident",
     "Result",
@@ -50,6 +52,7 @@ __all__ = [
     "dump_instance",
     "greedy",
     "load_instance",
+    "placement_terms",
     "result_to_dict",
     "search",
     "solve",

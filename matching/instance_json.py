@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from matching.model import (
+    DEFAULT_MAX_SCHOOL_KM,
     SCHEMA,
     Avoid,
     Home,
@@ -91,6 +92,9 @@ class _Reader:
             self._fail(key, f"must be one of {', '.join(allowed)}; got {value!r}")
             return allowed[0]
         return value
+
+    def optional_token(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        return None if self.data.get(key) is None else self.token(key, allowed)
 
     def tokens(self, key: str, allowed: tuple[str, ...]) -> frozenset[str]:
         value = self._get(key, [])
@@ -179,6 +183,9 @@ def _home(r: _Reader) -> Home:
         ),
         registration_status=r.token("registration_status", vocab.REGISTRATION_STATUSES, "active"),
         short_break_only=r.boolean("short_break_only"),
+        accepts_emergencies=r.boolean("accepts_emergencies", True),
+        safety_grade=r.optional_token("safety_grade", vocab.OFSTED_GRADES),
+        solo_weekly_fee=r.number("solo_weekly_fee", None, 0),
     )
 
 
@@ -222,10 +229,15 @@ def _referral(r: _Reader) -> Referral:
         school_lat=r.number("school_lat"),
         school_lon=r.number("school_lon"),
         keep_school=r.boolean("keep_school"),
+        max_school_km=_or_default(r.number("max_school_km", None, 0), DEFAULT_MAX_SCHOOL_KM),
         inadequate_override_reason=r.text("inadequate_override_reason"),
         pinned_home=r.text("pinned_home"),
         excluded_homes=r.texts("excluded_homes"),
     )
+
+
+def _or_default(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def _adjacency(data: Any, errors: list[str]) -> MappingProxyType:

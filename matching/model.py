@@ -17,6 +17,9 @@ SCHEMA = "hearth-matching/1"
 
 # "More than 20 miles" is the distance statistic the DfE and NAO report (20 miles = 32.19 km).
 TWENTY_MILES_KM = 32.19
+# How far from the school a home may be when the child must keep going to it, unless the
+# commissioner sets another limit on the referral: about 40 minutes' drive at peak times.
+DEFAULT_MAX_SCHOOL_KM = 20.0
 
 
 class vocab:  # noqa: N801 - a namespace of token tuples, read as vocab.NEEDS
@@ -92,10 +95,22 @@ class Home:
     residents: tuple[Resident, ...] = ()
     registration_status: str = "active"
     short_break_only: bool = False
+    # The statement of purpose says whether the home takes emergency placements (same day).
+    accepts_emergencies: bool = True
+    # Ofsted's "how well children are helped and protected" judgement, where known.
+    safety_grade: str | None = None
+    # The weekly price of the whole home for one child, where the home quotes one.
+    solo_weekly_fee: float | None = None
 
     @property
     def is_secure(self) -> bool:
         return self.type == "secure_childrens_home"
+
+    @property
+    def limiting_grade(self) -> str:
+        """The grade the rules and the score use: "helped and protected" is Ofsted's limiting
+        judgement, so inadequate there makes the home inadequate whatever its overall grade."""
+        return "inadequate" if self.safety_grade == "inadequate" else self.ofsted_grade
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,8 @@ class Referral:
     school_lat: float | None = None
     school_lon: float | None = None
     keep_school: bool = False
+    # The travel limit the commissioner sets when the child must keep going to the school.
+    max_school_km: float = DEFAULT_MAX_SCHOOL_KM
     # Inadequate homes are excluded unless a commissioner overrides with a recorded reason.
     inadequate_override_reason: str | None = None
     # A consortium lead's adjustments to a batch: the one home this child must go to, or

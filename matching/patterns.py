@@ -22,6 +22,7 @@ pruning changes no optimum and the bound stays proven.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from matching.problem import Problem
 
 # Reduced costs within this of zero are zero (GLOP's duals carry rounding of about 1e-9).
 TOLERANCE = 1e-6
+# A bound within this above a whole number is that number plus the LP's rounding noise.
+ROUNDING = 1e-4
 # Shares of the time left: pricing for the most value, then choosing among those patterns;
 # pricing for the least cost, the choice among those getting the rest.  Pricing normally ends
 # long before its share, when no pattern improves the LP.
@@ -348,7 +351,8 @@ def _generate_columns(
         if duals is None:
             return None
         round_bound, added = master.price(duals)
-        bound = max(bound, round_bound)
+        # Costs are whole points, so is the least cost: the LP's rounding noise rounds away.
+        bound = max(bound, math.ceil(round_bound - ROUNDING))
         if added == 0:
             return float(bound), True
         if perf_counter() > deadline or context.stop_requested():

@@ -22,7 +22,7 @@ from matching.feasibility import (
 )
 from matching.impact import pair_impact
 from matching.model import Instance, Referral
-from matching.scoring import score_child
+from matching.scoring import score_child, unit_terms
 
 URGENCY = {"today": 2, "lt5days": 1, "gt5days": 0}
 
@@ -165,9 +165,7 @@ def _unit_against_homes(unit: Unit, table: HomeTable, instance: Instance):
         total += scores.total[feasible]
     order = np.argsort(total, kind="stable")
     feasible, cost = feasible[order], np.rint(total[order]).astype(np.int64)
-    # A solo child, or any child in a solo-only home, takes every vacant bed.
-    whole_home = unit.solo | table.solo_only[feasible]
-    bed_use = np.where(whole_home, table.vacancies[feasible], unit.size)
+    bed_use = unit_terms(table, unit.size, unit.solo)[0][feasible]
     return feasible, cost, bed_use, reasons
 
 

@@ -84,7 +84,7 @@ def _assignment(
     breakdown = breakdown_at(
         scores,
         h,
-        home.ofsted_grade,
+        home.limiting_grade,
         weights,
         partial(items_in_home, child, home, co_placed, weights.impact),
         sum(pair_impact(child, other, weights.impact) for other in co_placed),

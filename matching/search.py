@@ -89,5 +89,5 @@ class Ranking(Sequence[RankedHome]):
         return RankedHome(
             home_id=home.id,
             score=float(self._totals[i]),
-            breakdown=breakdown_at(self._scores, i, home.ofsted_grade, self._weights, explain),
+            breakdown=breakdown_at(self._scores, i, home.limiting_grade, self._weights, explain),
         )
