@@ -5,7 +5,7 @@ Pure Python + numpy + OR-Tools: plain dataclasses in (matching.model), plain dat
 
 from matching.batch import solve
 from matching.feasibility import REASON_TEXT, HomeTable
-from matching.greedy import greedy
+from matching.greedy import greedy, nearest_home
 from matching.instance_json import (
     InstanceError,
     dump_instance,
@@ -19,20 +19,25 @@ from matching.model import (
     Home,
     ImpactPoints,
     Instance,
+    Outcomes,
     Referral,
     Resident,
     Result,
     RuleBreak,
     SearchResult,
+    TierOutcome,
     Unplaced,
     Weights,
     vocab,
 )
+from matching.policy import DEFAULT_POLICY, POLICIES, Policy, Tier
 from matching.search import search
 from matching.terms import PlacementTerms, placement_terms
 from matching.validate import validate
 
 __all__ = [
+    "DEFAULT_POLICY",
+    "POLICIES",
     "REASON_TEXT",
     "Assignment",
     "Avoid",
@@ -41,17 +46,22 @@ __all__ = [
     "ImpactPoints",
     "Instance",
     "InstanceError",
+    "Outcomes",
     "PlacementTerms",
+    "Policy",
     "Referral",
     "Resident",
     "Result",
     "RuleBreak",
     "SearchResult",
+    "Tier",
+    "TierOutcome",
     "Unplaced",
     "Weights",
     "dump_instance",
     "greedy",
     "load_instance",
+    "nearest_home",
     "placement_terms",
     "result_to_dict",
     "search",

@@ -353,15 +353,20 @@ def primary_reason_counts(reasons: np.ndarray) -> dict[str, int]:
     return counts
 
 
-def companion_conflict(a, b) -> bool:
-    """True if a child who lives only with older (younger) children would live with b who is
-    not older (younger), either way round."""
-
-    def refuses(child, other) -> bool:
-        if child.living_alongside == "older_only":
-            return other.age <= child.age
-        if child.living_alongside == "younger_only":
-            return other.age >= child.age
-        return False
-
-    return refuses(a, b) or refuses(b, a)
+def conflicts_between(children: Sequence[Referral]) -> np.ndarray:
+    """Whether every two of the children may not live together, as a matrix (False on the
+    diagonal): the exploitation rule, or a child who lives only with older (younger) children
+    and another who is not older (younger)."""
+    ages = np.array([child.age for child in children])
+    at_risk = np.array([bool(child.risks_to_self & EXPLOITATION_AT_RISK) for child in children])
+    posing = np.array([bool(child.risks_to_others & EXPLOITATION_POSING) for child in children])
+    exploitation = np.outer(at_risk, posing)
+    older_only = np.array([child.living_alongside == "older_only" for child in children])
+    younger_only = np.array([child.living_alongside == "younger_only" for child in children])
+    # refuses[i, j]: child i lives only with older (younger) children and j is not.
+    refuses = (older_only[:, None] & (ages[None, :] <= ages[:, None])) | (
+        younger_only[:, None] & (ages[None, :] >= ages[:, None])
+    )
+    conflict = exploitation | exploitation.T | refuses | refuses.T
+    np.fill_diagonal(conflict, False)
+    return conflict

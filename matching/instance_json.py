@@ -24,6 +24,7 @@ from matching.model import (
     Weights,
     vocab,
 )
+from matching.policy import DEFAULT_POLICY, POLICIES, Policy
 
 
 class InstanceError(ValueError):
@@ -142,11 +143,22 @@ def load_instance(data: Mapping[str, Any]) -> Instance:
             weights = weights_with_overrides(data["weights"])
         except (TypeError, ValueError) as error:
             errors.append(f"instance.weights: {error}")
+    policy = _policy(data.get("policy") if isinstance(data, Mapping) else None, errors)
     _check_unique("homes", [home.id for home in homes], errors)
     _check_unique("referrals", [child.id for child in referrals], errors)
     if errors:
         raise InstanceError(errors)
-    return Instance(homes, referrals, adjacency, weights)
+    return Instance(homes, referrals, adjacency, weights, policy)
+
+
+def _policy(name: Any, errors: list[str]) -> Policy:
+    """A policy by name (the default when absent); see matching.policy.POLICIES."""
+    if name is None:
+        return DEFAULT_POLICY
+    if name not in POLICIES:
+        errors.append(f"instance.policy: must be one of {', '.join(POLICIES)}; got {name!r}")
+        return DEFAULT_POLICY
+    return POLICIES[name]
 
 
 def _check_unique(what: str, ids: list[str], errors: list[str]) -> None:
@@ -305,6 +317,7 @@ def dump_instance(instance: Instance) -> dict[str, Any]:
         "referrals": [_plain(child) for child in instance.referrals],
         "adjacency": {code: sorted(n) for code, n in sorted(instance.adjacency.items())},
         "weights": _plain(instance.weights),
+        "policy": instance.policy.name,
     }
 
 

@@ -13,6 +13,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
+from matching.policy import DEFAULT_POLICY, Policy
+
 SCHEMA = "hearth-matching/1"
 
 # "More than 20 miles" is the distance statistic the DfE and NAO report (20 miles = 32.19 km).
@@ -245,12 +247,14 @@ class Weights:
 
 @dataclass(frozen=True)
 class Instance:
-    """A batch problem: homes, referrals, LA adjacency and weights (schema hearth-matching/1)."""
+    """A batch problem: homes, referrals, LA adjacency, weights and the policy that orders the
+    objective (schema hearth-matching/1)."""
 
     homes: tuple[Home, ...]
     referrals: tuple[Referral, ...]
     adjacency: MappingProxyType  # la_code -> frozenset of neighbouring la_codes
     weights: Weights = field(default_factory=Weights)
+    policy: Policy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True)
@@ -329,26 +333,63 @@ class Assignment:
 class Unplaced:
     referral: str
     reason: str  # "no_feasible_home" | "lost_to_competition"
+    # The specific reason, as data a page can phrase: {"code": ..., parameters}; see reasons.py.
+    why: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class TierOutcome:
+    """One tier of the policy: the proposal's value and the proven bound on it (given the
+    tiers before it at the proposal's values)."""
+
+    name: str
+    title: str
+    value: int
+    bound: float | None
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What a proposal means for the children, in the figures commissioners compare."""
+
+    placed: int
+    over_20_miles: int
+    at_a_distance: int
+    out_of_area: int
+    mean_km: float
+    p90_km: float
+    weekly_fees: float
+    fee_per_child: float
+    impact: float
 
 
 @dataclass(frozen=True)
 class Result:
-    """A batch proposal.  objective and lower_bound are in score points (the second key of the
-    lexicographic objective); placed and max_placeable are the first key."""
+    """A batch proposal.  placed and max_placeable are the first key of the lexicographic
+    objective; `tiers` the policy's others, in order.  objective, lower_bound and gap are those
+    of the policy's first tier (for the weighted-score policy, the score as before)."""
 
     status: str
-    method: str  # "patterns", "cp-sat", "warm-start" or "greedy"
+    method: str  # "patterns", "cp-sat", "warm-start", "greedy" or "nearest-home"
     seconds: float
     objective: float
-    lower_bound: float | None  # None for the greedy baseline, which proves nothing
+    lower_bound: float | None  # None for the baselines, which prove nothing
     gap: float | None
     placed: int
-    max_placeable: int | None  # proven upper bound on children placed; None for greedy
+    max_placeable: int | None  # proven upper bound on children placed; None for baselines
     assignments: tuple[Assignment, ...]
     unplaced: tuple[Unplaced, ...]
     exclusion_counts: MappingProxyType  # referral id -> {reason code: number of homes}
     seed: int | None = None
     solver_bound: float | None = None
+    policy: Policy = DEFAULT_POLICY
+    tiers: tuple[TierOutcome, ...] = ()
+    outcomes: Outcomes | None = None
+    # How max_placeable was proven: "flow" (no proposal of the relaxation places more),
+    # "patterns" (home patterns with who may live together), "cp-sat" (the exact model), or
+    # "" where it is not yet reached.
+    max_placeable_proof: str = ""
 
 
 @dataclass(frozen=True)

@@ -154,3 +154,37 @@ def test_ranked_homes_are_built_as_read_and_explain_impact_only_when_asked(build
     assert "impact_items" not in vars(breakdown)  # not explained until read
     assert [item.points for item in breakdown.impact_items] == [2.0]  # 5 years apart
     assert breakdown.group_impact == sum(item.points for item in breakdown.impact_items)
+
+
+def test_impact_and_conflicts_between_new_children_agree_pair_by_pair(build):
+    from matching.feasibility import conflicts_between, exploitation_conflict
+    from matching.impact import impact_between, pair_impact
+    from matching.model import vocab
+
+    rng = np.random.default_rng(7)
+    kids = [
+        build.child(
+            f"K{i}",
+            age=int(rng.integers(8, 18)),
+            living_alongside=str(rng.choice(vocab.LIVING_ALONGSIDE)),
+            risks_to_self=frozenset(t for t in vocab.RISKS_TO_SELF if rng.random() < 0.3),
+            risks_to_others=frozenset(t for t in vocab.RISKS_TO_OTHERS if rng.random() < 0.2),
+        )
+        for i in range(25)
+    ]
+
+    def refuses(a, b):
+        return (a.living_alongside == "older_only" and b.age <= a.age) or (
+            a.living_alongside == "younger_only" and b.age >= a.age
+        )
+
+    impact, conflicts = impact_between(kids, POINTS), conflicts_between(kids)
+    for i, a in enumerate(kids):
+        for j, b in enumerate(kids):
+            if i == j:
+                assert (impact[i, j], conflicts[i, j]) == (0.0, False)
+                continue
+            assert impact[i, j] == pytest.approx(pair_impact(a, b, POINTS))
+            expected = exploitation_conflict(a, b) or refuses(a, b) or refuses(b, a)
+            assert conflicts[i, j] == expected
+    assert conflicts.any() and not conflicts.all()
