@@ -36,6 +36,7 @@ from matching.feasibility import HomeTable
 from matching.lns import improve_by_neighbourhoods
 from matching.model import Instance, Result, TierOutcome
 from matching.patterns import (
+    COST_GAP,
     least_tier_by_patterns,
     most_value_by_patterns,
     options_by_home,
@@ -61,11 +62,16 @@ VALUE_BOUND_SECONDS = 0.5
 # Share of a tier's time for the neighbourhood search; the whole-batch CP-SAT gets the rest.
 NEIGHBOURHOOD_SHARE = 0.6
 # Where beds are scarce: shares of the time left for pricing the most value, then choosing
-# among those patterns; of a tier's time, for its pricing (the choice gets the rest).  Pricing
-# normally ends long before its share, when no pattern improves the LP.
+# among those patterns.  Of a tier's time: pricing its patterns, then (up to PATTERNS_SHARE)
+# choosing among them; neighbourhoods and CP-SAT get the rest where that leaves a gap.
+# Pricing normally ends long before its share, when no pattern improves the LP.
 PLACING_PRICING_SHARE = 0.2
 PLACING_SHARE = 0.2
-PRICING_SHARE = 0.5
+PRICING_SHARE = 0.4
+PATTERNS_SHARE = 0.6
+# A tier within this of its proven bound is not searched further: the time goes to the tiers
+# after it (SCIP stops choosing among patterns at the same gap).
+CLOSE_ENOUGH = COST_GAP
 # Of the whole plan, what the exact model of children placed may take when patterns leave
 # the maximum unproven.
 PLACED_MODEL_SHARE = 0.25
@@ -220,9 +226,9 @@ def lowest_tiers(
         best = Incumbent(problem, warm_start(problem, relaxed), "warm-start")
     for start in starts:
         best.offer(start, most.method)
-    options = options_by_home(problem) if most.scarce else None
+    options = options_by_home(problem)
     plan = Plan(_planned_seconds(context, most), problem.n_tiers)
-    bounds: list[float | None] = [None] * problem.n_tiers
+    bounds: list[float | None] = [None] * problem.n_tiers  # None: not reached (stopped)
     solver_bound = None
     stopped = most.stopped
     for tier in range(problem.n_tiers):
@@ -230,7 +236,7 @@ def lowest_tiers(
             break
         context.tier = tier
         stage = Stage(tier, best.tiers[:tier])
-        bound = -np.inf
+        bound = 0.0  # every tier is a sum of non-negative terms
         if tier == 0:
             bound = _first_tier_bound(flow, relaxed, best.value)
         context.lower_bound = bound
@@ -240,29 +246,27 @@ def lowest_tiers(
         stage_deadline = perf_counter() + max(0.0, deadline - perf_counter()) / (
             problem.n_tiers - tier
         )
-        proven = False
-        if options is not None:
-            found = least_tier_by_patterns(
-                context,
-                options,
-                stage,
-                best.value,
-                [*starts, best.placement],
-                _share_of(stage_deadline, PRICING_SHARE),
-                stage_deadline,
-            )
-            if found is not None:
-                best.offer(found.placement, "patterns")
-                bound, proven = max(bound, found.bound), found.proven
-                context.lower_bound = bound
+        found = least_tier_by_patterns(
+            context,
+            options,
+            stage,
+            best.value,
+            [*starts, best.placement],
+            _share_of(stage_deadline, PRICING_SHARE),
+            _share_of(stage_deadline, PATTERNS_SHARE),
+        )
+        if found is not None:
+            best.offer(found.placement, "patterns")
+            bound = max(bound, found.bound)
+            context.lower_bound = bound
         stopped = context.report(tier_label(problem, tier), _placed(best), best.key)
-        if not (proven or stopped or best.tiers[tier] <= bound):
+        if not (stopped or relative_gap(best.tiers[tier], bound) <= CLOSE_ENOUGH):
             budget = plan.take(tier)
             cp_bound, stopped = _lower_tier(context, stage, relaxed, best, budget, stage_deadline)
             if cp_bound is not None:
                 bound = max(bound, cp_bound)
                 solver_bound = cp_bound if tier == 0 else solver_bound
-        bounds[tier] = bound if np.isfinite(bound) else None
+        bounds[tier] = bound
     return _result(context, best, most, bounds, solver_bound, stopped)
 
 

@@ -222,14 +222,19 @@ class ImpactPoints:
 
 @dataclass(frozen=True)
 class Weights:
-    """Score points per unit of each term; one point is worth about £1 of weekly fee."""
+    """Score points per unit of each term; one point is worth about £1 of weekly fee.  A policy
+    sums them tier by tier, so they are exchange rates only within a tier (and in the single
+    weighted score)."""
 
     per_pound: float = 1.0
-    per_km_family: float = 10.0
-    per_km_school: float = 10.0
-    over_20_miles: float = 500.0
-    out_of_area: float = 250.0
-    at_a_distance: float = 750.0
+    # Distance first (issue 15's measured rates): within the default policy's near-home tier
+    # these make a placement over 20 miles count as 667 km, at a distance as 167 km and out of
+    # area as 33 km; in the single weighted score they outweigh fees.
+    per_km_family: float = 30.0
+    per_km_school: float = 30.0
+    over_20_miles: float = 20000.0
+    out_of_area: float = 1000.0
+    at_a_distance: float = 5000.0
     per_impact_point: float = 150.0
     grade: MappingProxyType = field(
         default_factory=lambda: _frozen(
@@ -294,10 +299,24 @@ class ScoreBreakdown:
 
 
 @dataclass(frozen=True)
+class NearerCost:
+    """What being this near costs, per child per week, against cheaper homes further away."""
+
+    cheapest_home: str  # the cheapest home that can take the child
+    extra_vs_cheapest: float  # this home's weekly cost less the cheapest's (>= 0)
+    km_nearer_than_cheapest: float  # the cheapest's distance less this one's (< 0: further)
+    cheapest_further_home: str | None  # the cheapest home further from the family, if any
+    extra_vs_cheapest_further: float | None  # this home's weekly cost less that one's
+    km_nearer_than_cheapest_further: float | None  # > 0
+
+
+@dataclass(frozen=True)
 class RankedHome:
     home_id: str
-    score: float
+    score: float  # the weighted score (every term at the weights' exchange rates)
     breakdown: ScoreBreakdown
+    tiers: tuple[int, ...] = ()  # the policy's tier values here, which order "overall"
+    nearer: NearerCost | None = None
 
 
 @dataclass(frozen=True)
@@ -305,10 +324,12 @@ class SearchResult:
     """One child against every home: feasible homes ranked best first, the rest with reasons."""
 
     referral_id: str
-    ranked: Sequence[RankedHome]  # built as read: see search.Ranking
+    ranked: Sequence[RankedHome]  # built as read, in `order`: see search.Ranking
     excluded: MappingProxyType  # home_id -> tuple of reason codes (all that apply)
     exclusion_counts: MappingProxyType  # primary reason code -> number of homes
     seconds: float
+    order: str = "overall"  # "overall" (by the policy), "distance" or "cost"
+    policy: Policy = DEFAULT_POLICY
 
     def why_not(self, home_id: str) -> tuple[str, ...]:
         """Reason codes for an excluded home, or () if the home is feasible."""

@@ -45,6 +45,7 @@ from matching.problem import Problem, place_in_order
 TOLERANCE = 1e-6
 # A bound within this above a whole number is that number plus the LP's rounding noise.
 ROUNDING = 1e-4
+CAP_SLACK = 0.5
 # Each unit starts in the master alone in this many of its best homes.
 FIRST_SINGLES = 5
 # SCIP stops choosing among the patterns once within this of its bound: far inside the 2%
@@ -88,7 +89,10 @@ class PatternMaster:
         self.home_rows = {h: self.lp.Constraint(-infinity, 1) for h in self.options}
         costing = stage is not None
         self.value_row = self.lp.Constraint(value, infinity) if costing else None
-        self.caps = np.array(stage.caps if costing else (), dtype=float)
+        # Tiers are whole numbers, so "within the cap" is "below cap + 1/2": the same proposals,
+        # and room for GLOP's tolerances when a cap is the LP's own optimum (else it may call
+        # the master infeasible).
+        self.caps = np.array(stage.caps if costing else (), dtype=float) + CAP_SLACK
         self.cap_rows = [self.lp.Constraint(-infinity, cap) for cap in self.caps]
         # (home, units) -> (objective, tier values)
         self.patterns: dict[tuple[int, tuple[int, ...]], tuple[int, np.ndarray]] = {}

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-# The score terms a tier may sum (scoring.score_child computes them).
+# What a tier may sum: the score terms (scoring.score_child, weighted by the Weights) and
+# "impact_points", the group-impact points themselves, unweighted.
 TERMS = (
     "distance_from_family",
     "distance_from_school",
@@ -25,9 +26,16 @@ TERMS = (
     "at_a_distance",
     "out_of_area",
     "group_impact",
+    "impact_points",
     "ofsted_grade",
     "weekly_cost",
 )
+SCORE_TERMS = tuple(term for term in TERMS if term != "impact_points")
+# The group-impact tier counts impact in steps of this many points: the score screens, it does
+# not assess (the home does, in its impact risk assessment), and a point or two either way
+# (one risk shared, a year more between ages) is within what it can tell.  Finer, it would
+# buy any small difference at any price.
+IMPACT_STEP_POINTS = 10.0
 NEAR_HOME_TERMS = (
     "distance_from_family",
     "distance_from_school",
@@ -89,18 +97,20 @@ NEAR_HOME = Tier(
     "2010 reg 11).",
     _each(*NEAR_HOME_TERMS),
 )
-SUITABILITY = Tier(
-    "suitability",
-    "The home's group and grade",
-    "The impact on the children already living in the home and on each other, and the home's "
-    "Ofsted grade (by its limiting judgement).",
-    _each("group_impact", "ofsted_grade"),
+GROUP_IMPACT = Tier(
+    "group_impact",
+    "The children already living there",
+    "The group-impact points between each child and the children living in the home, and the "
+    f"other children proposed for it, in steps of {IMPACT_STEP_POINTS:g} points (the home "
+    "makes its own impact risk assessment).",
+    _each("impact_points", multiplier=1 / IMPACT_STEP_POINTS),
 )
-WEEKLY_FEES = Tier(
-    "weekly_fees",
-    "Weekly fees",
-    "What the placements cost each week (a solo placement pays for the whole home).",
-    _each("weekly_cost"),
+COST = Tier(
+    "cost",
+    "Weekly fees, with the Ofsted grade priced in",
+    "What the placements cost each week (a solo placement pays for the whole home), with each "
+    "Ofsted grade below outstanding counted as the weekly premium the weights give it.",
+    _each("weekly_cost", "ofsted_grade"),
 )
 
 NEAR_HOME_FIRST = Policy(
@@ -108,17 +118,26 @@ NEAR_HOME_FIRST = Policy(
     "Near home first",
     "Places as many children as possible, the most urgent first. Then keeps children as near "
     "their family and school as it can, and within their own authority's area, as the Children "
-    "Act 1989 (s22C) requires so far as reasonably practicable. Then looks after the children "
-    "already living in the homes, and prefers better-graded homes. Cost only decides between "
-    "proposals that are equal in all of these.",
-    (NEAR_HOME, SUITABILITY, WEEKLY_FEES),
+    "Act 1989 (s22C) requires so far as reasonably practicable. Then chooses homes where the "
+    "children already living there are least affected. Cost only decides between proposals "
+    "that are equal in all of these.",
+    (NEAR_HOME, GROUP_IMPACT, COST),
+)
+NEAR_HOME_AT_LEAST_COST = Policy(
+    "near_home_at_least_cost",
+    "Near home first, at least cost",
+    "Places as many children as possible, the most urgent first. Then keeps children as near "
+    "their family and school as it can, and within their own authority's area. Then chooses "
+    "the lowest weekly fees; the children already living in the homes only decide between "
+    "proposals that cost the same.",
+    (NEAR_HOME, COST, GROUP_IMPACT),
 )
 LOWEST_COST_WITHIN_20_MILES = Policy(
     "lowest_cost_within_20_miles",
     "Lowest cost within 20 miles",
     "Places as many children as possible, the most urgent first. Then keeps as many children as "
     "it can within 20 miles of home. Then chooses the lowest weekly fees, and only after that "
-    "the nearest homes and the home's group and grade.",
+    "the nearest homes and the children already living there.",
     (
         Tier(
             "within_20_miles",
@@ -126,23 +145,23 @@ LOWEST_COST_WITHIN_20_MILES = Policy(
             "Each placement more than 20 miles from the family home counts one.",
             _each("over_20_miles"),
         ),
-        WEEKLY_FEES,
+        COST,
         Tier(
             "near_home",
             "Near home",
             NEAR_HOME.description,
             _each(*(t for t in NEAR_HOME_TERMS if t != "over_20_miles")),
         ),
-        SUITABILITY,
+        GROUP_IMPACT,
     ),
 )
 LOWEST_COST = Policy(
     "lowest_cost",
     "Lowest cost",
     "Places as many children as possible, the most urgent first. Then chooses the lowest weekly "
-    "fees; distance from home, and the home's group and grade, only decide between proposals "
-    "that cost the same.",
-    (WEEKLY_FEES, NEAR_HOME, SUITABILITY),
+    "fees; distance from home, and the children already living in the homes, only decide "
+    "between proposals that cost the same.",
+    (COST, NEAR_HOME, GROUP_IMPACT),
 )
 WEIGHTED_SCORE = Policy(
     "weighted_score",
@@ -155,7 +174,7 @@ WEIGHTED_SCORE = Policy(
             "score",
             "The weighted score",
             "Every score term at the exchange rates of the weights.",
-            _each(*TERMS),
+            _each(*SCORE_TERMS),
         ),
     ),
 )
@@ -163,7 +182,13 @@ WEIGHTED_SCORE = Policy(
 # The policies a consortium may choose, by name.
 POLICIES: dict[str, Policy] = {
     policy.name: policy
-    for policy in (NEAR_HOME_FIRST, LOWEST_COST_WITHIN_20_MILES, LOWEST_COST, WEIGHTED_SCORE)
+    for policy in (
+        NEAR_HOME_FIRST,
+        NEAR_HOME_AT_LEAST_COST,
+        LOWEST_COST_WITHIN_20_MILES,
+        LOWEST_COST,
+        WEIGHTED_SCORE,
+    )
 }
 DEFAULT_POLICY = NEAR_HOME_FIRST
 
@@ -187,21 +212,22 @@ NEAREST_HOME = Policy(
 
 def near_home_priced(pounds_per_point: float) -> Policy:
     """A point of the trade-off between near home and cost: one tier adding the near-home
-    points, each worth `pounds_per_point` of weekly fees, then the home's group and grade."""
-    terms = {**_each(*NEAR_HOME_TERMS, multiplier=pounds_per_point), "weekly_cost": 1.0}
+    points, each priced at `pounds_per_point` a week, to the cost; then the children already
+    living there."""
+    terms = {**_each(*NEAR_HOME_TERMS, multiplier=pounds_per_point), **COST.terms}
     return Policy(
-        f"near_home_at_{pounds_per_point:g}",
-        "Near home, priced",
-        f"Places as many children as possible, the most urgent first. Then weighs each "
-        f"kilometre nearer home (in the near-home measure) against £{pounds_per_point * 10:,.0f} "
-        f"a week of fees, then the home's group and grade.",
+        f"near_home_priced_{pounds_per_point:.6g}",
+        "Near home, priced against cost",
+        "Places as many children as possible, the most urgent first. Then weighs distance from "
+        "home against weekly fees at the price that divides the two proposals next to it on the "
+        "trade-off, then the children already living in the homes.",
         (
             Tier(
-                "near_home_and_fees",
-                "Near home and fees together",
-                "Near-home points priced in pounds a week, plus the weekly fees.",
+                "near_home_and_cost",
+                "Near home and cost together",
+                f"Near-home points at £{pounds_per_point:,.2f} a week each, plus the cost.",
                 MappingProxyType(terms),
             ),
-            SUITABILITY,
+            GROUP_IMPACT,
         ),
     )

@@ -126,9 +126,14 @@ class Problem:
 
     @cached_property
     def impact_weights(self) -> np.ndarray:
-        """Points per impact point in each tier (0 where a tier does not count impact)."""
+        """Tier points per impact point in each tier (0 where a tier does not count impact)."""
         per_point = self.instance.weights.per_impact_point
-        return np.array([t.terms.get("group_impact", 0.0) * per_point for t in self.policy.tiers])
+        return np.array(
+            [
+                t.terms.get("group_impact", 0.0) * per_point + t.terms.get("impact_points", 0.0)
+                for t in self.policy.tiers
+            ]
+        )
 
     def under(self, policy: Policy) -> Problem:
         """The same batch under another policy (feasibility and terms are not recomputed)."""
@@ -248,7 +253,7 @@ def _unit_against_homes(unit: Unit, table: HomeTable, instance: Instance):
         scores = score_child(
             child, table, family_km, instance.adjacency, instance.weights, unit.size, unit.solo
         )
-        for name, values in scores.terms.items():
+        for name, values in (*scores.terms.items(), ("impact_points", scores.impact)):
             terms[name] = terms[name] + values[feasible]
     bed_use = unit_terms(table, unit.size, unit.solo)[0][feasible]
     return feasible, dict(terms), bed_use, reasons

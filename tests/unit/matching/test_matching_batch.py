@@ -6,7 +6,9 @@ import pytest
 from matching import greedy, search, solve, validate
 from matching.batch import warm_start
 from matching.bound import FlowBound
-from matching.policy import NEAR_HOME_FIRST, NEAR_HOME_TERMS, WEIGHTED_SCORE
+from matching.impact import pair_impact
+from matching.model import ImpactPoints
+from matching.policy import IMPACT_STEP_POINTS, NEAR_HOME_FIRST, NEAR_HOME_TERMS, WEIGHTED_SCORE
 from matching.problem import prepare
 from matching.synthetic import profile_homes, referrals
 
@@ -115,9 +117,19 @@ def test_impact_between_new_children_is_counted(build):
     assert sorted(homes_of(result).values()) == ["shared", "spare"]
     # Near home first: a kilometre nearer comes before the children already there...
     assert sorted(homes_of(solve(problem, time_limit=5)).values()) == ["shared", "shared"]
-    # ...which decides between homes equally near.
+    # ...which decide between homes equally near, where the impact is a step or more.
     equally_near = build.home("spare", vacancies=1)
     result = solve(build.instance([shared, equally_near], runaways), time_limit=5)
+    assert sorted(homes_of(result).values()) == ["shared", "shared"]  # 4 points: within a step
+    troubled = frozenset({"going_missing", "drugs_alcohol", "self_harm", "eating_disorder"})
+    pair = [
+        build.child(
+            "A", age=16, risks_to_self=troubled, risks_to_others=frozenset({"physical_harm"})
+        ),
+        build.child("B", age=11, risks_to_self=troubled),
+    ]
+    assert pair_impact(*pair, ImpactPoints()) >= IMPACT_STEP_POINTS
+    result = solve(build.instance([shared, equally_near], pair), time_limit=5)
     assert sorted(homes_of(result).values()) == ["shared", "spare"]
 
 
