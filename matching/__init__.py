@@ -5,10 +5,12 @@ Pure Python + numpy + OR-Tools: plain dataclasses in (matching.model), plain dat
 
 from matching.batch import solve
 from matching.feasibility import REASON_TEXT, HomeTable
+from matching.frontier import Comparison, Frontier, FrontierPoint, compare, frontier
 from matching.greedy import greedy, nearest_home
 from matching.instance_json import (
     InstanceError,
     dump_instance,
+    frontier_to_dict,
     load_instance,
     result_to_dict,
     weights_with_overrides,
@@ -41,6 +43,9 @@ __all__ = [
     "REASON_TEXT",
     "Assignment",
     "Avoid",
+    "Comparison",
+    "Frontier",
+    "FrontierPoint",
     "Home",
     "HomeTable",
     "ImpactPoints",
@@ -58,7 +63,10 @@ __all__ = [
     "TierOutcome",
     "Unplaced",
     "Weights",
+    "compare",
     "dump_instance",
+    "frontier",
+    "frontier_to_dict",
     "greedy",
     "load_instance",
     "nearest_home",

@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matching.model import (
     DEFAULT_MAX_SCHOOL_KM,
@@ -25,6 +25,9 @@ from matching.model import (
     vocab,
 )
 from matching.policy import DEFAULT_POLICY, POLICIES, Policy
+
+if TYPE_CHECKING:  # the frontier solves; this module only writes what it found
+    from matching.frontier import Frontier
 
 
 class InstanceError(ValueError):
@@ -324,6 +327,25 @@ def dump_instance(instance: Instance) -> dict[str, Any]:
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The result as JSON data (RESULT.json)."""
     return {"schema": SCHEMA, **_plain(result)}
+
+
+def frontier_to_dict(frontier: Frontier) -> dict[str, Any]:
+    """The trade-off as JSON data: its proposals nearest first, each a RESULT.json, and each
+    against the next cheaper one."""
+    return {
+        "schema": SCHEMA,
+        "seconds": round(frontier.seconds, 4),
+        "stopped": frontier.stopped,
+        "points": [
+            {
+                "near_home": point.near_home,
+                "weekly_fees": point.weekly_fees,
+                "result": result_to_dict(point.result),
+            }
+            for point in frontier.points
+        ],
+        "comparisons": [_plain(comparison) for comparison in frontier.comparisons()],
+    }
 
 
 def _plain(value: Any) -> Any:
