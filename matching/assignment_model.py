@@ -115,7 +115,6 @@ class AssignmentModel:
         self.model = cp_model.CpModel()
         self.choices: list[tuple[int, int, cp_model.IntVar]] = []  # (unit, home, x)
         self.elsewhere: list[tuple[int, cp_model.IntVar]] = []  # (unit, elsewhere)
-        self.pairs: list[tuple[int, int, int, cp_model.IntVar]] = []  # (unit, unit, home, y)
         self._fixed_in: dict[int, list[int]] = defaultdict(list)
         for u, h in self.fixed.items():
             self._fixed_in[h].append(u)
@@ -196,7 +195,6 @@ class AssignmentModel:
                     self.model.add_bool_or([~x_u, ~x_v])
                 elif self.with_impact and any(pair_tiers):
                     together = self.model.new_bool_var(f"y_{u}_{v}_{h}")
-                    self.pairs.append((u, v, h, together))
                     self.model.add_bool_or([~x_u, ~x_v, together])
                     impact_terms.append((together, pair_tiers))
         return impact_terms
@@ -212,14 +210,7 @@ class AssignmentModel:
     ) -> StageOutcome:
         """Minimise the stage's tier at value >= min_value (of the units not fixed), every
         earlier tier of the whole proposal within its cap."""
-        model = self.model.clone()
-        # A complete hint (pair variables too) lets CP-SAT start from it rather than repair it.
-        for u, h, x in self.choices:
-            model.add_hint(x, hint.get(u) == h)
-        for u, v, h, together in self.pairs:
-            model.add_hint(together, hint.get(u) == h and hint.get(v) == h)
-        for _, z in self.elsewhere:
-            model.add_hint(z, False)
+        model = self._hinted(hint)
         model.add(self.value >= min_value)
         for tier, cap in enumerate(stage.caps):
             model.add(self.tier_sums[tier] <= cap - self.fixed_tiers[tier])
@@ -227,26 +218,36 @@ class AssignmentModel:
         solver = _solver(settings)
         callback = _ProgressCallback(self, context, label, hint)
         status = solver.solve(model, callback)
-        bound = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = float(solver.best_objective_bound) + self.fixed_tiers[stage.tier]
+        bound = _proven(solver, status)
+        if bound is not None:
+            bound += self.fixed_tiers[stage.tier]
         return StageOutcome(callback.best, bound, callback.stopped)
+
+    def _hinted(self, hint: dict[int, int]) -> cp_model.CpModel:
+        """The model with each unit's home in the hint hinted, never a value for every
+        variable. CP-SAT takes a complete hint as its first solution before its interleaved
+        workers start and files it only once they run: stopped in between (a time limit
+        reached while our callback waits for the GIL, a stop), OR-Tools 9.15 postsolves an
+        empty solution and aborts the process (`solution->size() == postsolve_mapping.size()`,
+        issue 16). A partial hint is followed by the first worker instead, whose solution is
+        filed like any other."""
+        model = self.model.clone()
+        for u, h, x in self.choices:
+            if hint.get(u) == h:
+                model.add_hint(x, True)
+        return model
 
     def most_value(
         self, context: SolveContext, hint: dict[int, int], settings: SolverSettings
     ) -> StageOutcome:
         """The most placement value, and CP-SAT's proven bound on it."""
-        model = self.model.clone()
-        for u, h, x in self.choices:
-            model.add_hint(x, hint.get(u) == h)
+        model = self._hinted(hint)
         model.maximize(self.value)
         solver = _solver(settings)
         callback = _ProgressCallback(self, context, "most placed", hint)
-        status = solver.solve(model, callback)
-        bound = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = int(np.floor(solver.best_objective_bound + 1e-6))
-        return StageOutcome(callback.best, bound, callback.stopped)
+        bound = _proven(solver, solver.solve(model, callback))
+        value_bound = None if bound is None else int(np.floor(bound + 1e-6))
+        return StageOutcome(callback.best, value_bound, callback.stopped)
 
     def placement(self, solution: cp_model.CpSolverSolutionCallback) -> dict[int, int]:
         """The real proposal of a model solution (fixed units included): units sent elsewhere
@@ -257,6 +258,15 @@ class AssignmentModel:
         if not elsewhere:
             return chosen
         return place_in_order(self.problem, [*chosen, *elsewhere], chosen)
+
+
+def _proven(solver: cp_model.CpSolver, status) -> float | None:
+    """CP-SAT's bound on the objective, if it proved one.  The hint is feasible, so the bound
+    holds even if CP-SAT was stopped (UNKNOWN) before its first worker followed the hint."""
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        return None
+    bound = float(solver.best_objective_bound)
+    return bound if np.isfinite(bound) else None
 
 
 def _solver(settings: SolverSettings) -> cp_model.CpSolver:
