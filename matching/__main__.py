@@ -10,6 +10,7 @@ from matching.batch import solve
 from matching.frontier import frontier
 from matching.instance_json import InstanceError, frontier_to_dict, load_instance, result_to_dict
 from matching.model import Instance
+from matching.policy import POLICIES
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -64,7 +65,9 @@ def _load(path: str) -> Instance | None:
 def _bench(args: argparse.Namespace) -> int:
     from matching import bench  # reads the register; only the bench needs it
 
-    return bench.main(args.referrals, args.homes, args.seed, args.dump, args.frontier)
+    return bench.main(
+        args.referrals, args.homes, args.seed, args.dump, args.frontier, tuple(args.also)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     bench_parser.add_argument("--dump", default=None, help="also write the instance JSON here")
     bench_parser.add_argument(
         "--frontier", action="store_true", help="also the trade-off from nearest to cheapest"
+    )
+    bench_parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        choices=sorted(POLICIES),
+        help="also a proposal by this policy (repeatable)",
     )
     bench_parser.set_defaults(run=_bench)
     args = parser.parse_args(argv)

@@ -27,6 +27,7 @@ from matching.frontier import frontier
 from matching.greedy import greedy, nearest_home
 from matching.instance_json import dump_instance
 from matching.model import Instance, Referral, Result
+from matching.policy import POLICIES, Policy
 from matching.search import search
 from matching.validate import validate
 
@@ -202,14 +203,14 @@ def beats_table(rows: list[dict], greedy_row: dict, nearest_row: dict) -> str:
     return "\n".join(lines)
 
 
-def targets_met(row: dict, nearest_row: dict, national: bool) -> str:
+def targets_met(row: dict, nearest_row: dict, national: bool, label: str) -> str:
     checks = TARGETS + (NATIONAL_TARGETS if national else ())
     verdicts = []
     for column, more in checks:
         name = BEATS_HEADERS.get(column, HEADERS.get(column, column))
         met = _versus(row, nearest_row, column, more) != "-"
         verdicts.append(f"{name} {'>=' if more else '<='} {'yes' if met else 'NO'}")
-    return f"targets, default against nearest home: {', '.join(verdicts)}"
+    return f"targets, {label} against nearest home: {', '.join(verdicts)}"
 
 
 SHOWN_HOMES = 30  # the referral page's candidates, each with its full breakdown
@@ -252,9 +253,14 @@ def _spread_ms(seconds) -> tuple[float, float, float]:
 
 
 def run_case(
-    case: BenchCase, seed: int, log: Callable[[str], None], with_frontier: bool
+    case: BenchCase,
+    seed: int,
+    log: Callable[[str], None],
+    with_frontier: bool,
+    also: tuple[Policy, ...] = (),
 ) -> tuple[list[dict], list[str]]:
-    """The baselines, the default proposal and (optionally) the frontier: rows and notes."""
+    """The baselines, the default proposal, proposals by the `also` policies and (optionally)
+    the frontier: rows and notes."""
     baselines = [("greedy", greedy(case.instance)), ("nearest home", nearest_home(case.instance))]
     for name, result in baselines:
         log(f"[{case.name}] {name}: {result.placed} placed in {result.seconds:.1f}s\n")
@@ -269,7 +275,14 @@ def run_case(
     proposal = solve(case.instance, time_limit=case.time_limit, seed=seed, progress=progress)
     log("\n")
     proposals = [(f"default: {proposal.policy.name}", proposal)]
-    notes = [_tiers_note(case.name, proposal)]
+    notes = [_tiers_note(case.name, "default", proposal)]
+    for policy in also:
+        other = solve(
+            case.instance, time_limit=case.time_limit, seed=seed, progress=progress, policy=policy
+        )
+        log("\n")
+        proposals.append((policy.name[:24], other))
+        notes.append(_tiers_note(case.name, policy.name, other))
     if with_frontier:
         trade_off = frontier(
             case.instance, time_limit=FRONTIER_SECONDS, seed=seed, progress=progress
@@ -288,7 +301,7 @@ def run_case(
     return rows, notes
 
 
-def _tiers_note(name: str, result: Result) -> str:
+def _tiers_note(name: str, label: str, result: Result) -> str:
     tiers = "; ".join(
         f"{tier.name} {tier.value:,} (bound {tier.bound:,.0f}, gap {tier.gap:.2%})"
         for tier in result.tiers
@@ -296,13 +309,18 @@ def _tiers_note(name: str, result: Result) -> str:
     )
     proof = result.max_placeable_proof or "not proven"
     return (
-        f"{name}: default {result.status} in {result.seconds:.1f} s; placed {result.placed} of "
+        f"{name}: {label} {result.status} in {result.seconds:.1f} s; placed {result.placed} of "
         f"a proven maximum {result.max_placeable} ({proof}); {tiers}"
     )
 
 
 def main(
-    referrals: int | None, homes: str, seed: int, dump: str | None, with_frontier: bool = False
+    referrals: int | None,
+    homes: str,
+    seed: int,
+    dump: str | None,
+    with_frontier: bool = False,
+    also: tuple[str, ...] = (),
 ) -> int:
     def log(text: str) -> None:
         sys.stderr.write(text)
@@ -318,14 +336,17 @@ def main(
     if dump:
         with open(dump, "w") as file:
             json.dump(dump_instance(case.instance), file)
-    rows, notes = run_case(case, seed, log, with_frontier)
+    rows, notes = run_case(case, seed, log, with_frontier, tuple(POLICIES[name] for name in also))
     greedy_row, nearest_row, default_row = rows[0], rows[1], rows[2]
     print(f"{case.name}, seed {seed}, {len(case.instance.referrals)} referrals")
     print(format_table(rows))
     print()
     print(beats_table(rows[2:], greedy_row, nearest_row))
     print()
-    print(targets_met(default_row, nearest_row, national=homes == "all"))
+    national = homes == "all"
+    print(targets_met(default_row, nearest_row, national, "default"))
+    for row in rows[3 : 3 + len(also)]:
+        print(targets_met(row, nearest_row, national, row["proposal"]))
     print("\n".join(notes))
     for what, (median_ms, p95_ms, max_ms) in search_timing(case.instance).items():
         print(

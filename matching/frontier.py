@@ -1,8 +1,9 @@
 """The trade-off between near home and cost: several proposals, from nearest to cheapest.
 
 Every proposal places the same most children (the value step is solved once and shared), and
-each is Pareto-optimal between "near home" (the default policy's first tier) and weekly fees
-where its solve is proven: no proposal placing as many is both nearer and cheaper.
+each is Pareto-optimal between "near home" (the default policy's first tier) and cost (weekly
+fees with the Ofsted grade priced in) where its solve is proven: no proposal placing as many is
+both nearer and cheaper.
 
 - The nearest end is the default policy's proposal (near home first, then the children already
   living there, then cost), followed by "near home first, at least cost", as near but choosing
@@ -10,11 +11,10 @@ where its solve is proven: no proposal placing as many is both nearer and cheape
 - The cheapest end is the lowest-cost policy's (cost first, then near home).
 - Between "at least cost" and the cheapest, the dichotomic method for two objectives (Aneja &
   Nair, "Bicriteria transportation problem", Management Science 1979): for two neighbouring
-  proposals A (nearer)
-  and B (cheaper), price a near-home point at exactly what A's extra fees buy of B's extra
-  distance, lambda = (fees A - fees B) / (near B - near A), and minimise lambda * near + fees.
+  proposals A (nearer) and B (cheaper), price a near-home point at exactly what A's extra cost
+  buys of B's extra distance, lambda = (cost A - cost B) / (near B - near A), and minimise lambda * near + cost.
   A proposal strictly better than both at that price is a new point between them; if there is
-  none, A and B are neighbours on the frontier.  The widest gap in fees is refined first.
+  none, A and B are neighbours on the frontier.  The widest gap in cost is refined first.
 
 `compare(nearer, cheaper)` gives what the difference means for children, as data and in words:
 "£X more a week keeps N more children within 20 miles, M fewer at a distance".
@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from time import perf_counter
 
 from matching.assignment_model import Progress, SolveContext
-from matching.batch import RESULT_SECONDS, VALUE_BOUND_SECONDS, lowest_tiers, most_placed
+from matching.batch import (
+    RESULT_SECONDS,
+    VALUE_BOUND_SECONDS,
+    MostPlaced,
+    lowest_tiers,
+    most_placed,
+)
 from matching.feasibility import HomeTable
 from matching.model import Instance, Outcomes, Result
 from matching.policy import (
@@ -47,7 +53,7 @@ VALUE_SHARE = 0.2
 class FrontierPoint:
     result: Result
     near_home: int  # the default policy's near-home tier (points; lower is nearer)
-    weekly_fees: int  # the weekly fees, whole pounds
+    cost: int  # the cost tier: weekly fees with the Ofsted grade priced in, whole pounds
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def frontier(
         if segment is None:
             break
         nearer, cheaper = found[segment], found[segment + 1]
-        price = (nearer.fees - cheaper.fees) / (cheaper.near - nearer.near)
+        price = (nearer.cost - cheaper.cost) / (cheaper.near - nearer.near)
         point = search.solve(
             near_home_priced(price), [nearer.result_placement, cheaper.result_placement]
         )
@@ -123,7 +129,7 @@ def frontier(
         else:
             nearer.closed_towards_cheaper = True
     return Frontier(
-        tuple(FrontierPoint(p.result, p.near, p.fees) for p in found),
+        tuple(FrontierPoint(p.result, p.near, p.cost) for p in found),
         perf_counter() - started,
         search.stopped,
     )
@@ -134,21 +140,29 @@ class _Found:
     result: Result
     result_placement: dict[int, int]
     near: int
-    fees: int
+    cost: int
     closed_towards_cheaper: bool = False  # no supported point between it and the next
 
     def weighted(self, price: float) -> float:
-        return price * self.near + self.fees
+        return price * self.near + self.cost
 
 
 class _Search:
     """Solves one point of the frontier at a time, sharing the value step and the time."""
 
-    def __init__(self, problem, points, seed, progress, stop, deadline):
+    def __init__(
+        self,
+        problem: Problem,
+        points: int,
+        seed: int,
+        progress: Progress | None,
+        stop: threading.Event | None,
+        deadline: float,
+    ):
         self.problem, self.points, self.seed = problem, points, seed
         self.progress, self.stop, self.deadline = progress, stop, deadline
-        self.fees_view = problem.under(LOWEST_COST)
-        self.most = None
+        self.cost_view = problem.under(LOWEST_COST)
+        self.most: MostPlaced | None = None  # the value step, once solved
         self.solved = 0
         self.stopped = False
 
@@ -173,7 +187,7 @@ class _Search:
             result,
             placement,
             near=self.problem.key(placement)[1],
-            fees=self.fees_view.key(placement)[1],
+            cost=self.cost_view.key(placement)[1],
         )
 
 
@@ -185,7 +199,7 @@ def _placement_of(problem: Problem, result: Result) -> dict[int, int]:
 
 def _distinct(found: list[_Found]) -> list[_Found]:
     """Nearest first; a cheapest end no cheaper than the nearest is the same point."""
-    if len(found) == 2 and found[1].fees >= found[0].fees:
+    if len(found) == 2 and found[1].cost >= found[0].cost:
         return found[:1]
     return found
 
@@ -200,7 +214,7 @@ def _widest_open_segment(found: list[_Found]) -> int | None:
     ]
     if not open_segments:
         return None
-    return max(open_segments, key=lambda i: found[i].fees - found[i + 1].fees)
+    return max(open_segments, key=lambda i: found[i].cost - found[i + 1].cost)
 
 
 def compare(nearer: Outcomes, cheaper: Outcomes) -> Comparison:

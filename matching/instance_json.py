@@ -339,7 +339,7 @@ def frontier_to_dict(frontier: Frontier) -> dict[str, Any]:
         "points": [
             {
                 "near_home": point.near_home,
-                "weekly_fees": point.weekly_fees,
+                "cost": point.cost,
                 "result": result_to_dict(point.result),
             }
             for point in frontier.points
