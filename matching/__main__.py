@@ -17,37 +17,36 @@ def _solve(args: argparse.Namespace) -> int:
     instance = _load(args.instance)
     if instance is None:
         return 2
-
-    def progress(update: dict) -> None:
-        print(
-            f"{update['elapsed']:6.2f}s {update['stage']:<14} {update['tier']:<18} "
-            f"placed {update['placed']} objective {update['objective']:.0f} "
-            f"bound {update['bound']:.0f} gap {update['gap']:.2%}",
-            file=sys.stderr,
-        )
-
-    result = solve(instance, time_limit=args.time_limit, seed=args.seed, progress=progress)
-    json.dump(result_to_dict(result), sys.stdout)
-    sys.stdout.write("\n")
-    return 0
+    result = solve(instance, time_limit=args.time_limit, seed=args.seed, progress=_log_progress)
+    return _write(result_to_dict(result))
 
 
 def _frontier(args: argparse.Namespace) -> int:
     instance = _load(args.instance)
     if instance is None:
         return 2
-
-    def progress(update: dict) -> None:
-        print(
-            f"{update['elapsed']:6.2f}s point {update['point']} {update['stage']:<14} "
-            f"{update['tier']:<18} placed {update['placed']} objective {update['objective']:.0f}",
-            file=sys.stderr,
-        )
-
     found = frontier(
-        instance, points=args.points, time_limit=args.time_limit, seed=args.seed, progress=progress
+        instance,
+        points=args.points,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        progress=_log_progress,
     )
-    json.dump(frontier_to_dict(found), sys.stdout)
+    return _write(frontier_to_dict(found))
+
+
+def _log_progress(update: dict) -> None:
+    point = f"point {update['point']} " if "point" in update else ""
+    print(
+        f"{update['elapsed']:6.2f}s {point}{update['stage']:<14} {update['tier']:<18} "
+        f"placed {update['placed']} objective {update['objective']:.0f} "
+        f"bound {update['bound']:.0f} gap {update['gap']:.2%}",
+        file=sys.stderr,
+    )
+
+
+def _write(data: dict) -> int:
+    json.dump(data, sys.stdout)
     sys.stdout.write("\n")
     return 0
 

@@ -12,9 +12,10 @@ both nearer and cheaper.
 - Between "at least cost" and the cheapest, the dichotomic method for two objectives (Aneja &
   Nair, "Bicriteria transportation problem", Management Science 1979): for two neighbouring
   proposals A (nearer) and B (cheaper), price a near-home point at exactly what A's extra cost
-  buys of B's extra distance, lambda = (cost A - cost B) / (near B - near A), and minimise lambda * near + cost.
-  A proposal strictly better than both at that price is a new point between them; if there is
-  none, A and B are neighbours on the frontier.  The widest gap in cost is refined first.
+  buys of B's extra distance, lambda = (cost A - cost B) / (near B - near A), and minimise
+  lambda * near + cost.  A proposal strictly better than both at that price is a new point
+  between them; if there is none, A and B are neighbours on the frontier.  The widest gap in
+  cost is refined first.
 
 `compare(nearer, cheaper)` gives what the difference means for children, as data and in words:
 "£X more a week keeps N more children within 20 miles, M fewer at a distance".
