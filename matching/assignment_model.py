@@ -16,24 +16,36 @@ from matching.problem import Problem, place_in_order
 Progress = Callable[[dict], bool | None]
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One step of the lexicographic solve: minimise tier `tier` while every earlier tier stays
+    within its cap (the value it reached in its own step)."""
+
+    tier: int
+    caps: tuple[int, ...] = ()  # caps[j] for each tier j < tier
+
+
 @dataclass
 class SolveContext:
     problem: Problem
     started: float
     deadline: float
     seed: int
-    lower_bound: float
+    lower_bound: float  # the proven bound on the tier being minimised, as far as known
     progress: Progress | None
     stop: threading.Event | None
+    tier: int = 0
 
-    def report(self, stage: str, placed: int, objective: float) -> bool:
-        """Send progress; True if the caller asked to stop."""
+    def report(self, stage: str, placed: int, key: tuple[int, ...]) -> bool:
+        """Send progress on a proposal of this key; True if the caller asked to stop."""
         wants_stop = False
         if self.progress is not None:
+            objective = float(key[1 + self.tier]) if len(key) > 1 + self.tier else 0.0
             wants_stop = bool(
                 self.progress(
                     {
                         "stage": stage,
+                        "tier": self.problem.policy.tiers[self.tier].name,
                         "placed": placed,
                         "objective": objective,
                         "bound": self.lower_bound,
@@ -55,7 +67,7 @@ def relative_gap(objective: float, lower_bound: float) -> float:
 @dataclass
 class StageOutcome:
     placement: dict[int, int] | None  # the best real proposal found, if better than the hint
-    bound: float | None  # CP-SAT's proven bound on cost, when minimising cost
+    bound: float | None  # CP-SAT's proven bound on the tier minimised
     stopped: bool
 
 
@@ -74,16 +86,19 @@ class SolverSettings:
 class AssignmentModel:
     """x[u, h] = unit u goes to candidate home h.  Per unit at most one home; per home beds used
     <= vacancies; y[u, v, h] >= x[u, h] + x[v, h] - 1 carries the impact between two new units
-    in one home, created only where both fit the home together.
+    in one home, created only where both fit the home together.  Each tier of the policy is a
+    linear expression over these (impact only ever adds, so y may exceed the product only to
+    its own cost).
 
     `fixed` units ({unit: home}) are not variables: they take their beds, their impact with a
     unit joining them is a plain cost, and a unit in conflict with them cannot join.
 
-    With `elsewhere`, elsewhere[u] = unit u goes to a home outside its candidates, at the cost of
-    the cheapest of them, taking no bed and bringing no impact.  That relaxes the real problem
-    (every real proposal maps to a model solution of no greater cost), so CP-SAT's bound on this
-    model bounds every proposal, not only those within the candidates.  A solution using it is
-    made real by placing those units in their cheapest home left (place_in_order)."""
+    With `elsewhere`, elsewhere[u] = unit u goes to a home outside its candidates, at each
+    tier's least value over those homes, taking no bed and bringing no impact.  That relaxes the
+    real problem (every real proposal maps to a model solution no worse in any tier), so
+    CP-SAT's bound on this model bounds every proposal, not only those within the candidates.
+    A solution using it is made real by placing those units in their best home left
+    (place_in_order)."""
 
     def __init__(
         self,
@@ -91,22 +106,25 @@ class AssignmentModel:
         candidates: dict[int, np.ndarray],
         fixed: dict[int, int] | None = None,
         elsewhere: bool = True,
+        with_impact: bool = True,
     ):
         self.problem = problem
+        self.with_impact = with_impact  # without: only who may live together, for the value
         self.fixed = fixed or {}
         self.candidates = candidates
         self.model = cp_model.CpModel()
         self.choices: list[tuple[int, int, cp_model.IntVar]] = []  # (unit, home, x)
         self.elsewhere: list[tuple[int, cp_model.IntVar]] = []  # (unit, elsewhere)
-        self.pairs: list[tuple[int, int, int, cp_model.IntVar]] = []  # (unit, unit, home, y)
         self._fixed_in: dict[int, list[int]] = defaultdict(list)
         for u, h in self.fixed.items():
             self._fixed_in[h].append(u)
+        # The fixed units' own tiers, which no variable changes: caps apply to the rest.
+        self.fixed_tiers = problem.objective(self.fixed)[1]
         self._beds_left = problem.table.vacancies.copy()
         for u, h in self.fixed.items():
             self._beds_left[h] -= problem.beds_at(u, h)
         by_home: dict[int, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
-        terms: list[tuple[cp_model.IntVar, int, int]] = []  # (literal, cost, value)
+        terms: list[tuple[cp_model.IntVar, np.ndarray, int]] = []  # (literal, tiers, value)
         for u, positions in candidates.items():
             unit_terms = self._unit_choices(u, positions, by_home)
             if elsewhere:
@@ -115,10 +133,13 @@ class AssignmentModel:
                 self.model.add_at_most_one([literal for literal, _, _ in unit_terms])
             terms += unit_terms
         for h, entries in by_home.items():
-            terms += [(y, points, 0) for y, points in self._home_constraints(h, entries)]
+            terms += [(y, np.array(tiers), 0) for y, tiers in self._home_constraints(h, entries)]
         weighted_sum = cp_model.LinearExpr.weighted_sum
         literals = [literal for literal, _, _ in terms]
-        self.cost = weighted_sum(literals, [cost for _, cost, _ in terms])
+        self.tier_sums = [
+            weighted_sum(literals, [int(tiers[t]) for _, tiers, _ in terms])
+            for t in range(problem.n_tiers)
+        ]
         self.value = weighted_sum(literals, [value for _, _, value in terms])
 
     def _unit_choices(self, u: int, positions: np.ndarray, by_home) -> list:
@@ -127,35 +148,35 @@ class AssignmentModel:
         for position in positions.tolist():
             h = int(problem.homes[u][position])
             beds = int(problem.beds[u][position])
-            joining_cost = self._cost_of_joining_fixed(u, h)
-            if beds > self._beds_left[h] or joining_cost is None:
+            joining = self._tiers_of_joining_fixed(u, h)
+            if beds > self._beds_left[h] or joining is None:
                 continue
             x = self.model.new_bool_var(f"x_{u}_{h}")
             self.choices.append((u, h, x))
             by_home[h].append((u, beds, x))
-            terms.append((x, int(problem.costs[u][position]) + joining_cost, problem.value(u)))
+            terms.append((x, problem.tiers[u][:, position] + joining, problem.value(u)))
         return terms
 
-    def _cost_of_joining_fixed(self, u: int, h: int) -> int | None:
+    def _tiers_of_joining_fixed(self, u: int, h: int) -> np.ndarray | None:
         """Impact with the fixed units of home h, or None if the unit may not live with them."""
-        points = 0
+        added = np.zeros(self.problem.n_tiers, dtype=np.int64)
         for other in self._fixed_in[h]:
-            conflict, impact = self.problem.pair(u, other)
+            conflict, pair_tiers = self.problem.pair(u, other)
             if conflict:
                 return None
-            points += impact
-        return points
+            added += pair_tiers
+        return added
 
     def _elsewhere_choice(self, u: int, positions: np.ndarray) -> list:
-        outside = _first_outside(positions, len(self.problem.homes[u]))
-        if outside is None:
+        outside = np.delete(self.problem.tiers[u], positions, axis=1)
+        if outside.shape[1] == 0:
             return []
         z = self.model.new_bool_var(f"elsewhere_{u}")
         self.elsewhere.append((u, z))
-        return [(z, int(self.problem.costs[u][outside]), self.problem.value(u))]
+        return [(z, outside.min(axis=1), self.problem.value(u))]
 
-    def _home_constraints(self, h: int, entries) -> list[tuple[cp_model.IntVar, int]]:
-        """Capacity and pair constraints of one home; returns its (y, impact points) terms."""
+    def _home_constraints(self, h: int, entries) -> list[tuple[cp_model.IntVar, tuple]]:
+        """Capacity and pair constraints of one home; returns its (y, impact tiers) terms."""
         beds_left = int(self._beds_left[h])
         if sum(beds for _, beds, _ in entries) > beds_left:
             self.model.add(
@@ -169,52 +190,83 @@ class AssignmentModel:
             for v, beds_v, x_v in entries[i + 1 :]:
                 if beds_u + beds_v > beds_left:
                     continue  # capacity already keeps them apart
-                conflict, points = self.problem.pair(u, v)
+                conflict, pair_tiers = self.problem.pair(u, v)
                 if conflict:
                     self.model.add_bool_or([~x_u, ~x_v])
-                elif points > 0:
+                elif self.with_impact and any(pair_tiers):
                     together = self.model.new_bool_var(f"y_{u}_{v}_{h}")
-                    self.pairs.append((u, v, h, together))
                     self.model.add_bool_or([~x_u, ~x_v, together])
-                    impact_terms.append((together, points))
+                    impact_terms.append((together, pair_tiers))
         return impact_terms
 
     def solve(
         self,
         context: SolveContext,
-        stage: str,
+        label: str,
+        stage: Stage,
         hint: dict[int, int],
         min_value: int,
         settings: SolverSettings,
     ) -> StageOutcome:
-        """Minimise cost at value >= min_value."""
-        model = self.model.clone()
-        # A complete hint (pair variables too) lets CP-SAT start from it rather than repair it.
-        for u, h, x in self.choices:
-            model.add_hint(x, hint.get(u) == h)
-        for u, v, h, together in self.pairs:
-            model.add_hint(together, hint.get(u) == h and hint.get(v) == h)
-        for _, z in self.elsewhere:
-            model.add_hint(z, False)
+        """Minimise the stage's tier at value >= min_value (of the units not fixed), every
+        earlier tier of the whole proposal within its cap."""
+        model = self._hinted(hint)
         model.add(self.value >= min_value)
-        model.minimize(self.cost)
+        for tier, cap in enumerate(stage.caps):
+            model.add(self.tier_sums[tier] <= cap - self.fixed_tiers[tier])
+        model.minimize(self.tier_sums[stage.tier])
         solver = _solver(settings)
-        callback = _ProgressCallback(self, context, stage, hint)
+        callback = _ProgressCallback(self, context, label, hint)
         status = solver.solve(model, callback)
-        bound = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = float(solver.best_objective_bound)
+        bound = _proven(solver, status)
+        if bound is not None:
+            bound += self.fixed_tiers[stage.tier]
         return StageOutcome(callback.best, bound, callback.stopped)
+
+    def _hinted(self, hint: dict[int, int]) -> cp_model.CpModel:
+        """The model with each unit's home in the hint hinted, never a value for every
+        variable. CP-SAT takes a complete hint as its first solution before its interleaved
+        workers start and files it only once they run: stopped in between (a time limit
+        reached while our callback waits for the GIL, a stop), OR-Tools 9.15 postsolves an
+        empty solution and aborts the process (`solution->size() == postsolve_mapping.size()`,
+        issue 16). A partial hint is followed by the first worker instead, whose solution is
+        filed like any other."""
+        model = self.model.clone()
+        for u, h, x in self.choices:
+            if hint.get(u) == h:
+                model.add_hint(x, True)
+        return model
+
+    def most_value(
+        self, context: SolveContext, hint: dict[int, int], settings: SolverSettings
+    ) -> StageOutcome:
+        """The most placement value, and CP-SAT's proven bound on it."""
+        model = self._hinted(hint)
+        model.maximize(self.value)
+        solver = _solver(settings)
+        callback = _ProgressCallback(self, context, "most placed", hint)
+        bound = _proven(solver, solver.solve(model, callback))
+        value_bound = None if bound is None else int(np.floor(bound + 1e-6))
+        return StageOutcome(callback.best, value_bound, callback.stopped)
 
     def placement(self, solution: cp_model.CpSolverSolutionCallback) -> dict[int, int]:
         """The real proposal of a model solution (fixed units included): units sent elsewhere
-        go, after the others, to their cheapest home left."""
+        go, after the others, to their best home left."""
         chosen = dict(self.fixed)
         chosen.update((u, h) for u, h, x in self.choices if solution.boolean_value(x))
         elsewhere = [u for u, z in self.elsewhere if solution.boolean_value(z)]
         if not elsewhere:
             return chosen
         return place_in_order(self.problem, [*chosen, *elsewhere], chosen)
+
+
+def _proven(solver: cp_model.CpSolver, status) -> float | None:
+    """CP-SAT's bound on the objective, if it proved one.  The hint is feasible, so the bound
+    holds even if CP-SAT was stopped (UNKNOWN) before its first worker followed the hint."""
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        return None
+    bound = float(solver.best_objective_bound)
+    return bound if np.isfinite(bound) else None
 
 
 def _solver(settings: SolverSettings) -> cp_model.CpSolver:
@@ -248,12 +300,6 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
             return
         self.best, self.best_key = placement, key
         placed = self.context.problem.children_placed(placement)
-        if self.context.report(self.stage, placed, float(key[1])):
+        if self.context.report(self.stage, placed, key):
             self.stopped = True
             self.stop_search()
-
-
-def _first_outside(positions: np.ndarray, n_homes: int) -> int | None:
-    """Position of the unit's cheapest feasible home that is not a candidate, if any."""
-    outside = np.setdiff1d(np.arange(min(n_homes, len(positions) + 1)), positions)
-    return int(outside[0]) if len(outside) else None

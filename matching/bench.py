@@ -1,4 +1,7 @@
-"""The benchmark: greedy against the optimiser on instances built from the real register.
+"""The benchmark: today's practice against the optimiser on instances built from the register.
+
+Two baselines, one child at a time in arrival order: sequential greedy (the best home left by
+the same policy) and nearest home (the nearest home left that keeps every rule).
 
 Homes are the Ofsted register's (all 3,491, or one region's for the scarce case) with SYNTHETIC
 profiles (matching.synthetic); referrals are SYNTHETIC.  Every proposal is checked by the
@@ -20,11 +23,16 @@ import numpy as np
 from matching import synthetic
 from matching.batch import solve
 from matching.feasibility import HomeTable
-from matching.greedy import greedy
+from matching.frontier import frontier
+from matching.greedy import greedy, nearest_home
 from matching.instance_json import dump_instance
-from matching.model import TWENTY_MILES_KM, Instance, Referral, Result
+from matching.model import Instance, Referral, Result
+from matching.policy import POLICIES, Policy
 from matching.search import search
 from matching.validate import validate
+
+# The whole trade-off for the national batch, from nearest to cheapest (issue 15's target).
+FRONTIER_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -73,45 +81,86 @@ def _instance(homes, children) -> Instance:
     return Instance(tuple(homes), tuple(children), adjacency)
 
 
-def measure(instance: Instance, result: Result) -> dict:
+def measure(instance: Instance, result: Result, label: str) -> dict:
     """The bench's columns for one proposal."""
-    distances = (
-        np.array([a.distance_km for a in result.assignments]) if result.assignments else None
-    )
+    o = result.outcomes
+    gaps = [tier.gap for tier in result.tiers if tier.gap is not None]
     return {
-        "method": result.method,
-        "placed": result.placed,
+        "proposal": label,
+        "placed": o.placed,
         "max": result.max_placeable,
-        "mean_km": float(distances.mean()) if distances is not None else 0.0,
-        "p90_km": float(np.percentile(distances, 90)) if distances is not None else 0.0,
-        "over_20_miles": (
-            float((distances > TWENTY_MILES_KM).mean()) if distances is not None else 0.0
-        ),
-        "weekly_cost": sum(a.weekly_cost for a in result.assignments),
-        "impact": sum(a.group_impact for a in result.assignments),
-        "penalty": result.objective,
+        "over_20": o.over_20_miles,
+        "over_20_share": o.over_20_miles / o.placed if o.placed else 0.0,
+        "distance": o.at_a_distance,
+        "distance_share": o.at_a_distance / o.placed if o.placed else 0.0,
+        "out_of_area": o.out_of_area,
+        "out_of_area_share": o.out_of_area / o.placed if o.placed else 0.0,
+        "mean_km": o.mean_km,
+        "p90_km": o.p90_km,
+        "weekly_fees": o.weekly_fees,
+        "fee_per_child": o.fee_per_child,
+        "impact": o.impact,
         "rule_breaks": len(validate(instance, result)),
         "seconds": result.seconds,
-        "gap": result.gap,
+        "gap": max(gaps) if gaps else None,
     }
 
 
 COLUMNS = (
-    ("instance", "{:<24}"),
-    ("method", "{:<10}"),
-    ("placed", "{:>7}"),
-    ("max", "{:>5}"),
-    ("mean_km", "{:>8.1f}"),
-    ("p90_km", "{:>7.1f}"),
-    ("over_20_miles", "{:>8.1%}"),
-    ("weekly_cost", "{:>12,.0f}"),
-    ("impact", "{:>7.0f}"),
-    ("penalty", "{:>12,.0f}"),
+    ("proposal", "{:<24}"),
+    ("placed", "{:>6}"),
+    ("max", "{:>4}"),
+    ("over_20", "{:>5}"),
+    ("over_20_share", "{:>6.1%}"),
+    ("distance", "{:>5}"),
+    ("distance_share", "{:>6.1%}"),
+    ("out_of_area", "{:>5}"),
+    ("out_of_area_share", "{:>6.1%}"),
+    ("mean_km", "{:>6.1f}"),
+    ("p90_km", "{:>6.1f}"),
+    ("weekly_fees", "{:>11,.0f}"),
+    ("fee_per_child", "{:>7,.0f}"),
+    ("impact", "{:>6.0f}"),
     ("rule_breaks", "{:>6}"),
-    ("seconds", "{:>7.2f}"),
+    ("seconds", "{:>6.1f}"),
     ("gap", "{:>7.2%}"),
 )
-HEADERS = {"over_20_miles": ">20mi", "weekly_cost": "weekly £", "rule_breaks": "breaks"}
+HEADERS = {
+    "over_20": ">20mi",
+    "over_20_share": "%",
+    "distance": "dist",
+    "distance_share": "%",
+    "out_of_area": "ooa",
+    "out_of_area_share": "%",
+    "weekly_fees": "weekly £",
+    "fee_per_child": "£/child",
+    "rule_breaks": "breaks",
+}
+BEATS_HEADERS = {
+    "over_20_share": ">20mi %",
+    "distance_share": "dist %",
+    "out_of_area_share": "ooa %",
+}
+# Compared with the baselines: (column, True where more is better).
+COMPARED = (
+    ("placed", True),
+    ("over_20", False),
+    ("over_20_share", False),
+    ("distance", False),
+    ("distance_share", False),
+    ("out_of_area", False),
+    ("out_of_area_share", False),
+    ("mean_km", False),
+    ("p90_km", False),
+    ("weekly_fees", False),
+    ("fee_per_child", False),
+    ("impact", False),
+)
+# Issue 15's targets: the default proposal at least as good as nearest-home practice on these
+# (everywhere), and on the absolute numbers too where beds are not scarce (nationally).
+TARGETS = (("placed", True), ("over_20_share", False), ("distance_share", False))
+TARGETS += (("fee_per_child", False),)
+NATIONAL_TARGETS = (("over_20", False), ("distance", False), ("weekly_fees", False))
 
 
 def format_table(rows: list[dict]) -> str:
@@ -131,20 +180,37 @@ def _aligned(text: str, fmt: str) -> str:
     return f"{text:<{width}}" if "<" in fmt else f"{text:>{width}}"
 
 
-def verdict(name: str, greedy_row: dict, optimiser_row: dict) -> str:
-    better_placed = optimiser_row["placed"] - greedy_row["placed"]
-    saving = 1 - optimiser_row["penalty"] / greedy_row["penalty"] if greedy_row["penalty"] else 0
-    if better_placed > 0 or (better_placed == 0 and saving > 0):
-        winner = "optimiser"
-    elif better_placed == 0 and saving == 0:
-        winner = "tie"
-    else:
-        winner = "greedy"
-    return (
-        f"{name}: winner {winner}; optimiser places {better_placed:+d} children, "
-        f"penalty {saving:.1%} lower than greedy"
-        + (" (at a higher count, so not like for like)" if better_placed > 0 else "")
-    )
+def _versus(row: dict, baseline: dict, column: str, more_is_better: bool) -> str:
+    """'+' better than the baseline, '=' as good, '-' worse."""
+    mine, theirs = row[column], baseline[column]
+    if abs(mine - theirs) <= 1e-9 * max(1.0, abs(theirs)):
+        return "="
+    return "+" if (mine > theirs) == more_is_better else "-"
+
+
+def beats_table(rows: list[dict], greedy_row: dict, nearest_row: dict) -> str:
+    """Each proposal against each baseline, column by column: two marks, against greedy then
+    against nearest-home ('+' better, '=' as good, '-' worse)."""
+    names = [BEATS_HEADERS.get(column, HEADERS.get(column, column)) for column, _ in COMPARED]
+    header = f"{'beats greedy / nearest':<24} " + " ".join(f"{n[:8]:>8}" for n in names)
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        marks = [
+            _versus(row, greedy_row, column, more) + _versus(row, nearest_row, column, more)
+            for column, more in COMPARED
+        ]
+        lines.append(f"{row['proposal']:<24} " + " ".join(f"{m:>8}" for m in marks))
+    return "\n".join(lines)
+
+
+def targets_met(row: dict, nearest_row: dict, national: bool, label: str) -> str:
+    checks = TARGETS + (NATIONAL_TARGETS if national else ())
+    verdicts = []
+    for column, more in checks:
+        name = BEATS_HEADERS.get(column, HEADERS.get(column, column))
+        met = _versus(row, nearest_row, column, more) != "-"
+        verdicts.append(f"{name} {'>=' if more else '<='} {'yes' if met else 'NO'}")
+    return f"targets, {label} against nearest home: {', '.join(verdicts)}"
 
 
 SHOWN_HOMES = 30  # the referral page's candidates, each with its full breakdown
@@ -186,52 +252,107 @@ def _spread_ms(seconds) -> tuple[float, float, float]:
     return float(np.median(ms)), float(np.percentile(ms, 95)), float(np.max(ms))
 
 
-def run_case(case: BenchCase, seed: int, log: Callable[[str], None]) -> list[dict]:
-    baseline = greedy(case.instance)
-    log(f"[{case.name}] greedy: {baseline.placed} placed in {baseline.seconds:.1f}s\n")
+def run_case(
+    case: BenchCase,
+    seed: int,
+    log: Callable[[str], None],
+    with_frontier: bool,
+    also: tuple[Policy, ...] = (),
+) -> tuple[list[dict], list[str]]:
+    """The baselines, the default proposal, proposals by the `also` policies and (optionally)
+    the frontier: rows and notes."""
+    baselines = [("greedy", greedy(case.instance)), ("nearest home", nearest_home(case.instance))]
+    for name, result in baselines:
+        log(f"[{case.name}] {name}: {result.placed} placed in {result.seconds:.1f}s\n")
 
     def progress(update: dict) -> None:
         log(
-            f"\r[{case.name}] {update['stage']:<10} {update['elapsed']:5.1f}s "
-            f"placed {update['placed']:>4} penalty {update['objective']:>12,.0f} "
-            f"gap {update['gap']:6.2%}"
+            f"\r[{case.name}] {update.get('point', '')} {update['stage']:<14} "
+            f"{update['elapsed']:5.1f}s placed {update['placed']:>4} "
+            f"{update['tier']:<20} {update['objective']:>12,.0f} gap {update['gap']:7.2%}"
         )
 
     proposal = solve(case.instance, time_limit=case.time_limit, seed=seed, progress=progress)
     log("\n")
-    rows = [measure(case.instance, baseline), measure(case.instance, proposal)]
-    for row in rows:
-        row["instance"] = case.name
-    return rows
+    proposals = [(f"default: {proposal.policy.name}", proposal)]
+    notes = [_tiers_note(case.name, "default", proposal)]
+    for policy in also:
+        other = solve(
+            case.instance, time_limit=case.time_limit, seed=seed, progress=progress, policy=policy
+        )
+        log("\n")
+        proposals.append((policy.name[:24], other))
+        notes.append(_tiers_note(case.name, policy.name, other))
+    if with_frontier:
+        trade_off = frontier(
+            case.instance, time_limit=FRONTIER_SECONDS, seed=seed, progress=progress
+        )
+        log("\n")
+        proposals += [
+            (f"frontier {i + 1}: {point.result.policy.name}"[:24], point.result)
+            for i, point in enumerate(trade_off.points)
+        ]
+        notes.append(
+            f"{case.name}: frontier of {len(trade_off.points)} proposals in "
+            f"{trade_off.seconds:.1f} s (limit {FRONTIER_SECONDS:.0f} s)"
+        )
+        notes += [f"  {c.sentence}" for c in trade_off.comparisons()]
+    rows = [measure(case.instance, result, name) for name, result in baselines + proposals]
+    return rows, notes
 
 
-def main(referrals: int | None, homes: str, seed: int, dump: str | None) -> int:
+def _tiers_note(name: str, label: str, result: Result) -> str:
+    tiers = "; ".join(
+        f"{tier.name} {tier.value:,} (bound {tier.bound:,.0f}, gap {tier.gap:.2%})"
+        for tier in result.tiers
+        if tier.bound is not None
+    )
+    proof = result.max_placeable_proof or "not proven"
+    return (
+        f"{name}: {label} {result.status} in {result.seconds:.1f} s; placed {result.placed} of "
+        f"a proven maximum {result.max_placeable} ({proof}); {tiers}"
+    )
+
+
+def main(
+    referrals: int | None,
+    homes: str,
+    seed: int,
+    dump: str | None,
+    with_frontier: bool = False,
+    also: tuple[str, ...] = (),
+) -> int:
     def log(text: str) -> None:
         sys.stderr.write(text)
         sys.stderr.flush()
 
     if homes == "all":
-        cases = [national_case(referrals or 500, seed)]
+        case = national_case(referrals or 500, seed)
     elif homes.isdigit():
-        cases = [regional_case(referrals or 300, seed, int(homes))]
+        case = regional_case(referrals or 300, seed, int(homes))
     else:
         raise SystemExit("--homes must be 'all' or a number of homes")
-    rows, verdicts = [], []
-    for case in cases:
-        log(f"[{case.name}] {len(case.instance.referrals)} referrals\n")
-        if dump:
-            with open(dump, "w") as file:
-                json.dump(dump_instance(case.instance), file)
-        case_rows = run_case(case, seed, log)
-        rows += case_rows
-        verdicts.append(verdict(case.name, *case_rows))
-        for what, (median_ms, p95_ms, max_ms) in search_timing(case.instance).items():
-            verdicts.append(
-                f"{case.name}: one-child {what} {median_ms:.1f} ms median, {p95_ms:.1f} ms p95, "
-                f"{max_ms:.1f} ms max"
-            )
+    log(f"[{case.name}] {len(case.instance.referrals)} referrals\n")
+    if dump:
+        with open(dump, "w") as file:
+            json.dump(dump_instance(case.instance), file)
+    rows, notes = run_case(case, seed, log, with_frontier, tuple(POLICIES[name] for name in also))
+    greedy_row, nearest_row, default_row = rows[0], rows[1], rows[2]
+    print(f"{case.name}, seed {seed}, {len(case.instance.referrals)} referrals")
     print(format_table(rows))
-    print("\n".join(verdicts))
+    print()
+    print(beats_table(rows[2:], greedy_row, nearest_row))
+    print()
+    national = homes == "all"
+    print(targets_met(default_row, nearest_row, national, "default"))
+    for row in rows[3 : 3 + len(also)]:
+        print(targets_met(row, nearest_row, national, row["proposal"]))
+    print("\n".join(notes))
+    for what, (median_ms, p95_ms, max_ms) in search_timing(case.instance).items():
+        print(
+            f"{case.name}: one-child {what} {median_ms:.1f} ms median, {p95_ms:.1f} ms p95, "
+            f"{max_ms:.1f} ms max"
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak_mb:.0f} MB")
     return 0

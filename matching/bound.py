@@ -1,12 +1,16 @@
-"""A proven lower bound on cost (and upper bound on children placed) by min-cost flow.
+"""A proven lower bound on the policy's first tier (and upper bound on children placed) by
+min-cost flow.
 
 The flow sends children from units to homes (arc capacity = the unit's size, home capacity =
 vacant beds).  It relaxes the batch: siblings may split, a solo child takes one bed, and impact
 between children proposed for the same home (never negative) is left out.  So any real proposal
 maps to a flow of no greater cost, and the flow's optimum bounds every proposal.
 
-Arc costs are integers: cost per child is scaled by the least common multiple of unit sizes.
-Only each unit's cheapest N arcs are kept, N = children in the batch: a flow using a dearer arc
+"Cost" here is the first tier's value (problem.tiers[u][0]), which counts impact only where the
+policy's first tier does; the flow leaves impact between new children out, which can only lower
+it.  Arc costs are integers: cost per child is scaled by the least common multiple of unit sizes.
+Only each unit's best N arcs are kept (its homes are best first by the policy, so first by the
+first tier), N = children in the batch: a flow using a dearer arc
 could move that child to one of those N homes, at least one of which has a free bed (the other
 children fill at most N - 1 of them), so the pruning changes no optimum.
 """
@@ -51,14 +55,14 @@ class FlowBound:
             keep = slice(0, n_children)
             units.append(np.full(len(problem.homes[u][keep]), u))
             homes.append(problem.homes[u][keep])
-            costs.append(problem.costs[u][keep] * (scale // unit.size))
+            costs.append(problem.tiers[u][0][keep] * (scale // unit.size))
         unit_of_arc = np.concatenate(units) if units else np.zeros(0, np.int64)
         home_of_arc = np.concatenate(homes) if homes else np.zeros(0, np.int64)
         scaled_cost = np.concatenate(costs) if costs else np.zeros(0, np.int64)
         child_value = np.array(
             [problem.value(u) // problem.units[u].size for u in unit_of_arc], dtype=np.int64
         )
-        max_cost = sum(int(c.max()) * scale for c in problem.costs if len(c))
+        max_cost = sum(int(t[0].max()) * scale for t in problem.tiers if t.shape[1])
         source, sink = 0, 1
         unit_node = 2 + np.arange(len(problem.units))
         home_node = 2 + len(problem.units) + np.arange(len(problem.table))

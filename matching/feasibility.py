@@ -33,6 +33,11 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("age_outside_range", "Age outside the statement of purpose (CHR 2015 reg 14, Sch 1)"),
     ("sex_not_catered", "Sex not catered for by the statement of purpose (CHR 2015 reg 14)"),
     ("needs_not_catered", "A need not in the statement of purpose (CHR 2015 reg 14, Sch 1)"),
+    (
+        "no_emergencies",
+        "Needed today: the statement of purpose does not accept emergency placements "
+        "(CHR 2015 reg 16, Sch 1)",
+    ),
     ("no_vacancy", "Fewer vacant beds than children in the sibling group"),
     ("solo_needs_empty_home", "Solo recommended: the home must have no other child"),
     ("solo_only_home", "Solo-only home: takes one child and only when empty"),
@@ -44,6 +49,11 @@ REASONS: tuple[tuple[str, str], ...] = (
     ),
     ("in_avoided_area", "Home inside a location the child must avoid"),
     ("beyond_max_distance", "Home further from family than the referral's maximum distance"),
+    (
+        "beyond_school_distance",
+        "The child must keep going to their school: the home is beyond the travel limit set "
+        "(Children Act 1989 s22C(8)(b))",
+    ),
     (
         "resident_conflict",
         "A resident poses sexual harm or criminal exploitation to a child at risk of sexual or "
@@ -108,9 +118,11 @@ class HomeTable:
     need_bits: np.ndarray
     solo_only: np.ndarray
     has_pets: np.ndarray
+    accepts_emergencies: np.ndarray
     weekly_fee: np.ndarray
-    inadequate: np.ndarray
-    grade_id: np.ndarray  # index into vocab.OFSTED_GRADES
+    solo_weekly_fee: np.ndarray  # NaN where the home quotes no solo fee
+    inadequate: np.ndarray  # by the limiting judgement (Home.limiting_grade)
+    grade_id: np.ndarray  # index into vocab.OFSTED_GRADES of the limiting grade
     resident_count: np.ndarray
     youngest_resident: np.ndarray  # +inf for an empty home
     oldest_resident: np.ndarray  # -inf for an empty home
@@ -167,9 +179,13 @@ class HomeTable:
             need_bits=column(lambda h: token_bits(h.needs, vocab.NEEDS), np.int64),
             solo_only=column(lambda h: h.solo_only, bool),
             has_pets=column(lambda h: h.has_pets, bool),
+            accepts_emergencies=column(lambda h: h.accepts_emergencies, bool),
             weekly_fee=column(lambda h: h.weekly_fee, np.float64),
-            inadequate=column(lambda h: h.ofsted_grade == "inadequate", bool),
-            grade_id=column(lambda h: vocab.OFSTED_GRADES.index(h.ofsted_grade), np.int64),
+            solo_weekly_fee=column(
+                lambda h: np.nan if h.solo_weekly_fee is None else h.solo_weekly_fee, np.float64
+            ),
+            inadequate=column(lambda h: h.limiting_grade == "inadequate", bool),
+            grade_id=column(lambda h: vocab.OFSTED_GRADES.index(h.limiting_grade), np.int64),
             resident_count=column(lambda h: len(h.residents), np.int64),
             youngest_resident=youngest,
             oldest_resident=oldest,
@@ -212,12 +228,22 @@ def _child_reasons(child: Referral, table: HomeTable, family_km: np.ndarray) -> 
         "age_outside_range": (child.age < table.min_age) | (child.age > table.max_age),
         "sex_not_catered": (table.sex_bits & SEX_BITS[child.sex]) == 0,
         "needs_not_catered": _lacks_needs(child, table),
+        # A child needed today goes only to a home whose statement of purpose accepts
+        # emergency placements (DESIGN.md).
+        "no_emergencies": ~table.accepts_emergencies if child.needed_by == "today" else None,
         "companion_ages": _companion_ages_broken(child, table),
         "pets": table.has_pets if child.pets == "no" else None,
         "inadequate_grade": None if child.allows_inadequate else table.inadequate,
         "in_avoided_area": _inside_avoided_area(child, table),
         "beyond_max_distance": (
             None if child.max_distance_km is None else family_km > child.max_distance_km
+        ),
+        # s22C(8)(b) Children Act 1989: a placement that does not disrupt education; where the
+        # school must continue, the commissioner's travel limit is a hard rule.
+        "beyond_school_distance": (
+            table.distances_km(child.school_lat, child.school_lon) > child.max_school_km
+            if child.school_continues
+            else None
         ),
         "resident_conflict": _resident_conflict(child, table),
         "pinned_elsewhere": _other_than(child.pinned_home, table),
@@ -327,15 +353,20 @@ def primary_reason_counts(reasons: np.ndarray) -> dict[str, int]:
     return counts
 
 
-def companion_conflict(a, b) -> bool:
-    """True if a child who lives only with older (younger) children would live with b who is
-    not older (younger), either way round."""
-
-    def refuses(child, other) -> bool:
-        if child.living_alongside == "older_only":
-            return other.age <= child.age
-        if child.living_alongside == "younger_only":
-            return other.age >= child.age
-        return False
-
-    return refuses(a, b) or refuses(b, a)
+def conflicts_between(children: Sequence[Referral]) -> np.ndarray:
+    """Whether every two of the children may not live together, as a matrix (False on the
+    diagonal): the exploitation rule, or a child who lives only with older (younger) children
+    and another who is not older (younger)."""
+    ages = np.array([child.age for child in children])
+    at_risk = np.array([bool(child.risks_to_self & EXPLOITATION_AT_RISK) for child in children])
+    posing = np.array([bool(child.risks_to_others & EXPLOITATION_POSING) for child in children])
+    exploitation = np.outer(at_risk, posing)
+    older_only = np.array([child.living_alongside == "older_only" for child in children])
+    younger_only = np.array([child.living_alongside == "younger_only" for child in children])
+    # refuses[i, j]: child i lives only with older (younger) children and j is not.
+    refuses = (older_only[:, None] & (ages[None, :] <= ages[:, None])) | (
+        younger_only[:, None] & (ages[None, :] >= ages[:, None])
+    )
+    conflict = exploitation | exploitation.T | refuses | refuses.T
+    np.fill_diagonal(conflict, False)
+    return conflict

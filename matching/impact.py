@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matching.feasibility import HomeTable
+from matching.feasibility import HomeTable, token_bits
 from matching.model import ImpactItem, ImpactPoints, Referral, vocab
 
 
@@ -82,6 +82,31 @@ def impact_against_residents(child, table: HomeTable, points: ImpactPoints) -> n
     for risk in child.risks_to_self:
         per_resident += points.shared.get(risk, 0.0) * _has(rts, risk, vocab.RISKS_TO_SELF)
     return np.bincount(table.resident_home, weights=per_resident, minlength=len(table))
+
+
+def impact_between(children: Sequence, points: ImpactPoints) -> np.ndarray:
+    """Impact points between every two of the children (Referrals), as pair_impact gives them
+    one pair at a time: a matrix, 0 on the diagonal."""
+    ages = np.array([child.age for child in children], dtype=float)
+    rts = np.array([token_bits(child.risks_to_self, vocab.RISKS_TO_SELF) for child in children])
+    rto = np.array([token_bits(child.risks_to_others, vocab.RISKS_TO_OTHERS) for child in children])
+    rts, rto = rts.reshape(-1), rto.reshape(-1)  # an empty batch stays one-dimensional
+    gap = np.abs(ages[:, None] - ages[None, :])
+    matrix = np.maximum(0.0, gap - points.age_gap_free_years) * points.per_year_beyond
+    posing = sum(
+        points.posing.get(risk, 0.0) * _has(rto, risk, vocab.RISKS_TO_OTHERS)
+        for risk in vocab.RISKS_TO_OTHERS
+    )
+    matrix = matrix + posing[:, None] + posing[None, :]
+    for posed, exposed, value in _exposures(points):
+        poses = _has(rto, posed, vocab.RISKS_TO_OTHERS)
+        exposed_to = _has(rts, exposed, vocab.RISKS_TO_SELF)
+        matrix = matrix + value * (np.outer(poses, exposed_to) + np.outer(exposed_to, poses))
+    for risk, value in points.shared.items():
+        at_risk = _has(rts, risk, vocab.RISKS_TO_SELF)
+        matrix = matrix + value * np.outer(at_risk, at_risk)
+    np.fill_diagonal(matrix, 0.0)
+    return matrix
 
 
 def resident_label(home_id: str, position: int) -> str:

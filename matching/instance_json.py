@@ -9,9 +9,10 @@ import dataclasses
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matching.model import (
+    DEFAULT_MAX_SCHOOL_KM,
     SCHEMA,
     Avoid,
     Home,
@@ -23,6 +24,10 @@ from matching.model import (
     Weights,
     vocab,
 )
+from matching.policy import DEFAULT_POLICY, POLICIES, Policy
+
+if TYPE_CHECKING:  # the frontier solves; this module only writes what it found
+    from matching.frontier import Frontier
 
 
 class InstanceError(ValueError):
@@ -92,6 +97,9 @@ class _Reader:
             return allowed[0]
         return value
 
+    def optional_token(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        return None if self.data.get(key) is None else self.token(key, allowed)
+
     def tokens(self, key: str, allowed: tuple[str, ...]) -> frozenset[str]:
         value = self._get(key, [])
         if not isinstance(value, list):
@@ -138,11 +146,22 @@ def load_instance(data: Mapping[str, Any]) -> Instance:
             weights = weights_with_overrides(data["weights"])
         except (TypeError, ValueError) as error:
             errors.append(f"instance.weights: {error}")
+    policy = _policy(data.get("policy") if isinstance(data, Mapping) else None, errors)
     _check_unique("homes", [home.id for home in homes], errors)
     _check_unique("referrals", [child.id for child in referrals], errors)
     if errors:
         raise InstanceError(errors)
-    return Instance(homes, referrals, adjacency, weights)
+    return Instance(homes, referrals, adjacency, weights, policy)
+
+
+def _policy(name: Any, errors: list[str]) -> Policy:
+    """A policy by name (the default when absent); see matching.policy.POLICIES."""
+    if name is None:
+        return DEFAULT_POLICY
+    if name not in POLICIES:
+        errors.append(f"instance.policy: must be one of {', '.join(POLICIES)}; got {name!r}")
+        return DEFAULT_POLICY
+    return POLICIES[name]
 
 
 def _check_unique(what: str, ids: list[str], errors: list[str]) -> None:
@@ -179,6 +198,9 @@ def _home(r: _Reader) -> Home:
         ),
         registration_status=r.token("registration_status", vocab.REGISTRATION_STATUSES, "active"),
         short_break_only=r.boolean("short_break_only"),
+        accepts_emergencies=r.boolean("accepts_emergencies", True),
+        safety_grade=r.optional_token("safety_grade", vocab.OFSTED_GRADES),
+        solo_weekly_fee=r.number("solo_weekly_fee", None, 0),
     )
 
 
@@ -222,10 +244,15 @@ def _referral(r: _Reader) -> Referral:
         school_lat=r.number("school_lat"),
         school_lon=r.number("school_lon"),
         keep_school=r.boolean("keep_school"),
+        max_school_km=_or_default(r.number("max_school_km", None, 0), DEFAULT_MAX_SCHOOL_KM),
         inadequate_override_reason=r.text("inadequate_override_reason"),
         pinned_home=r.text("pinned_home"),
         excluded_homes=r.texts("excluded_homes"),
     )
+
+
+def _or_default(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def _adjacency(data: Any, errors: list[str]) -> MappingProxyType:
@@ -293,12 +320,32 @@ def dump_instance(instance: Instance) -> dict[str, Any]:
         "referrals": [_plain(child) for child in instance.referrals],
         "adjacency": {code: sorted(n) for code, n in sorted(instance.adjacency.items())},
         "weights": _plain(instance.weights),
+        "policy": instance.policy.name,
     }
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The result as JSON data (RESULT.json)."""
     return {"schema": SCHEMA, **_plain(result)}
+
+
+def frontier_to_dict(frontier: Frontier) -> dict[str, Any]:
+    """The trade-off as JSON data: its proposals nearest first, each a RESULT.json, and each
+    against the next cheaper one."""
+    return {
+        "schema": SCHEMA,
+        "seconds": round(frontier.seconds, 4),
+        "stopped": frontier.stopped,
+        "points": [
+            {
+                "near_home": point.near_home,
+                "cost": point.cost,
+                "result": result_to_dict(point.result),
+            }
+            for point in frontier.points
+        ],
+        "comparisons": [_plain(comparison) for comparison in frontier.comparisons()],
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ from time import perf_counter
 
 import numpy as np
 
-from matching.assignment_model import AssignmentModel, SolveContext, SolverSettings
+from matching.assignment_model import AssignmentModel, SolveContext, SolverSettings, Stage
 
 # Units freed per neighbourhood: CP-SAT solves one this size in a few hundredths of a second.
 NEIGHBOURHOOD_UNITS = 30
@@ -20,13 +20,15 @@ NEIGHBOURHOOD_WORK = 0.2
 
 def improve_by_neighbourhoods(
     context: SolveContext,
+    stage: Stage,
     candidates: dict[int, np.ndarray],
     placement: dict[int, int],
     rounds: int,
     deadline: float,
 ) -> tuple[dict[int, int], bool]:
-    """Up to `rounds` neighbourhoods, fewer only if the deadline comes first; returns
-    (placement, stopped).  The count, not the clock, ends a normal run: a seed gives one answer."""
+    """Up to `rounds` neighbourhoods lowering the stage's tier (earlier tiers within their
+    caps), fewer only if the deadline comes first; returns (placement, stopped).  The count,
+    not the clock, ends a normal run: a seed gives one answer."""
     problem = context.problem
     rng = np.random.default_rng(context.seed)
     units = sorted(candidates)
@@ -39,7 +41,7 @@ def improve_by_neighbourhoods(
         fixed = {u: h for u, h in placement.items() if u not in free}
         model = AssignmentModel(problem, {u: candidates[u] for u in free}, fixed, elsewhere=False)
         free_value = sum(problem.value(u) for u in free if u in placement)
-        outcome = model.solve(context, "neighbourhood", placement, free_value, settings)
+        outcome = model.solve(context, "neighbourhood", stage, placement, free_value, settings)
         if outcome.placement is not None:
             placement = outcome.placement
         if outcome.stopped:

@@ -25,10 +25,15 @@ from matching.vocabulary import (
     Sex,
 )
 
+from matching.policy import DEFAULT_POLICY, Policy
+
 SCHEMA = "hearth-matching/1"
 
 # "More than 20 miles" is the distance statistic the DfE and NAO report (20 miles = 32.19 km).
 TWENTY_MILES_KM = 32.19
+# How far from the school a home may be when the child must keep going to it, unless the
+# commissioner sets another limit on the referral: about 40 minutes' drive at peak times.
+DEFAULT_MAX_SCHOOL_KM = 20.0
 
 
 class vocab:  # noqa: N801 - a namespace of token tuples, read as vocab.NEEDS
@@ -79,10 +84,22 @@ class Home:
     residents: tuple[Resident, ...] = ()
     registration_status: str = "active"
     short_break_only: bool = False
+    # The statement of purpose says whether the home takes emergency placements (same day).
+    accepts_emergencies: bool = True
+    # Ofsted's "how well children are helped and protected" judgement, where known.
+    safety_grade: str | None = None
+    # The weekly price of the whole home for one child, where the home quotes one.
+    solo_weekly_fee: float | None = None
 
     @property
     def is_secure(self) -> bool:
         return self.type == "secure_childrens_home"
+
+    @property
+    def limiting_grade(self) -> str:
+        """The grade the rules and the score use: "helped and protected" is Ofsted's limiting
+        judgement, so inadequate there makes the home inadequate whatever its overall grade."""
+        return "inadequate" if self.safety_grade == "inadequate" else self.ofsted_grade
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,8 @@ class Referral:
     school_lat: float | None = None
     school_lon: float | None = None
     keep_school: bool = False
+    # The travel limit the commissioner sets when the child must keep going to the school.
+    max_school_km: float = DEFAULT_MAX_SCHOOL_KM
     # Inadequate homes are excluded unless a commissioner overrides with a recorded reason.
     inadequate_override_reason: str | None = None
     # A consortium lead's adjustments to a batch: the one home this child must go to, or
@@ -190,14 +209,19 @@ class ImpactPoints:
 
 @dataclass(frozen=True)
 class Weights:
-    """Score points per unit of each term; one point is worth about £1 of weekly fee."""
+    """Score points per unit of each term; one point is worth about £1 of weekly fee.  A policy
+    sums them tier by tier, so they are exchange rates only within a tier (and in the single
+    weighted score)."""
 
     per_pound: float = 1.0
-    per_km_family: float = 10.0
-    per_km_school: float = 10.0
-    over_20_miles: float = 500.0
-    out_of_area: float = 250.0
-    at_a_distance: float = 750.0
+    # Distance first (issue 15's measured rates): within the default policy's near-home tier
+    # these make a placement over 20 miles count as 667 km, at a distance as 167 km and out of
+    # area as 33 km; in the single weighted score they outweigh fees.
+    per_km_family: float = 30.0
+    per_km_school: float = 30.0
+    over_20_miles: float = 20000.0
+    out_of_area: float = 1000.0
+    at_a_distance: float = 5000.0
     per_impact_point: float = 150.0
     grade: MappingProxyType = field(
         default_factory=lambda: _frozen(
@@ -215,12 +239,14 @@ class Weights:
 
 @dataclass(frozen=True)
 class Instance:
-    """A batch problem: homes, referrals, LA adjacency and weights (schema hearth-matching/1)."""
+    """A batch problem: homes, referrals, LA adjacency, weights and the policy that orders the
+    objective (schema hearth-matching/1)."""
 
     homes: tuple[Home, ...]
     referrals: tuple[Referral, ...]
     adjacency: MappingProxyType  # la_code -> frozenset of neighbouring la_codes
     weights: Weights = field(default_factory=Weights)
+    policy: Policy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True)
@@ -260,10 +286,24 @@ class ScoreBreakdown:
 
 
 @dataclass(frozen=True)
+class NearerCost:
+    """What being this near costs, per child per week, against cheaper homes further away."""
+
+    cheapest_home: str  # the cheapest home that can take the child
+    extra_vs_cheapest: float  # this home's weekly cost less the cheapest's (>= 0)
+    km_nearer_than_cheapest: float  # the cheapest's distance less this one's (< 0: further)
+    cheapest_further_home: str | None  # the cheapest home further from the family, if any
+    extra_vs_cheapest_further: float | None  # this home's weekly cost less that one's
+    km_nearer_than_cheapest_further: float | None  # > 0
+
+
+@dataclass(frozen=True)
 class RankedHome:
     home_id: str
-    score: float
+    score: float  # the weighted score (every term at the weights' exchange rates)
     breakdown: ScoreBreakdown
+    tiers: tuple[int, ...] = ()  # the policy's tier values here, which order "overall"
+    nearer: NearerCost | None = None
 
 
 @dataclass(frozen=True)
@@ -271,10 +311,12 @@ class SearchResult:
     """One child against every home: feasible homes ranked best first, the rest with reasons."""
 
     referral_id: str
-    ranked: Sequence[RankedHome]  # built as read: see search.Ranking
+    ranked: Sequence[RankedHome]  # built as read, in `order`: see search.Ranking
     excluded: MappingProxyType  # home_id -> tuple of reason codes (all that apply)
     exclusion_counts: MappingProxyType  # primary reason code -> number of homes
     seconds: float
+    order: str = "overall"  # "overall" (by the policy), "distance" or "cost"
+    policy: Policy = DEFAULT_POLICY
 
     def why_not(self, home_id: str) -> tuple[str, ...]:
         """Reason codes for an excluded home, or () if the home is feasible."""
@@ -299,26 +341,63 @@ class Assignment:
 class Unplaced:
     referral: str
     reason: str  # "no_feasible_home" | "lost_to_competition"
+    # The specific reason, as data a page can phrase: {"code": ..., parameters}; see reasons.py.
+    why: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class TierOutcome:
+    """One tier of the policy: the proposal's value and the proven bound on it (given the
+    tiers before it at the proposal's values)."""
+
+    name: str
+    title: str
+    value: int
+    bound: float | None
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What a proposal means for the children, in the figures commissioners compare."""
+
+    placed: int
+    over_20_miles: int
+    at_a_distance: int
+    out_of_area: int
+    mean_km: float
+    p90_km: float
+    weekly_fees: float
+    fee_per_child: float
+    impact: float
 
 
 @dataclass(frozen=True)
 class Result:
-    """A batch proposal.  objective and lower_bound are in score points (the second key of the
-    lexicographic objective); placed and max_placeable are the first key."""
+    """A batch proposal.  placed and max_placeable are the first key of the lexicographic
+    objective; `tiers` the policy's others, in order.  objective, lower_bound and gap are those
+    of the policy's first tier (for the weighted-score policy, the score as before)."""
 
     status: str
-    method: str  # "patterns", "cp-sat", "warm-start" or "greedy"
+    method: str  # "patterns", "cp-sat", "warm-start", "greedy" or "nearest-home"
     seconds: float
     objective: float
-    lower_bound: float | None  # None for the greedy baseline, which proves nothing
+    lower_bound: float | None  # None for the baselines, which prove nothing
     gap: float | None
     placed: int
-    max_placeable: int | None  # proven upper bound on children placed; None for greedy
+    max_placeable: int | None  # proven upper bound on children placed; None for baselines
     assignments: tuple[Assignment, ...]
     unplaced: tuple[Unplaced, ...]
     exclusion_counts: MappingProxyType  # referral id -> {reason code: number of homes}
     seed: int | None = None
     solver_bound: float | None = None
+    policy: Policy = DEFAULT_POLICY
+    tiers: tuple[TierOutcome, ...] = ()
+    outcomes: Outcomes | None = None
+    # How max_placeable was proven: "flow" (no proposal of the relaxation places more),
+    # "patterns" (home patterns with who may live together), "cp-sat" (the exact model), or
+    # "" where it is not yet reached.
+    max_placeable_proof: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,33 @@
-"""A batch prepared for solving: placement units, their feasible homes and integer costs.
+"""A batch prepared for solving: placement units, their feasible homes and their tier values.
 
-Shared by the optimiser, its warm start and the greedy baseline so that all three use the same
-rules and the same score.
+Shared by the optimiser, its warm start and the baselines so that all use the same rules and
+the same policy.  A proposal is compared by its key, (-placement value, tier 1, tier 2, ...):
+smaller is better, tuple by tuple, which is the policy's lexicographic order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
 from matching.feasibility import (
     HomeTable,
-    companion_conflict,
+    conflicts_between,
     exclusion_reasons,
-    exploitation_conflict,
     primary_reason_counts,
 )
-from matching.impact import pair_impact
+from matching.impact import impact_between
 from matching.model import Instance, Referral
-from matching.scoring import score_child
+from matching.policy import Policy
+from matching.scoring import score_child, unit_terms
 
 URGENCY = {"today": 2, "lt5days": 1, "gt5days": 0}
+
+Key = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -61,19 +64,47 @@ def placement_units(referrals: Iterable[Referral]) -> list[Unit]:
     return [Unit(tuple(groups[key])) if isinstance(key, str) else Unit((key,)) for key in order]
 
 
+class Relations:
+    """Between two units sharing a home: whether they may not (a hard rule), and their impact
+    points.  Home-independent, so shared by every policy's view of the batch; computed for
+    every pair at once (a unit's are the sums over its children's)."""
+
+    def __init__(self, instance: Instance, units: list[Unit]):
+        children = [child for unit in units for child in unit.members]
+        membership = np.zeros((len(units), len(children)))
+        for u, first in enumerate(np.cumsum([0, *(unit.size for unit in units)])[:-1]):
+            membership[u, first : first + units[u].size] = 1.0
+        impact = impact_between(children, instance.weights.impact)
+        conflicts = conflicts_between(children).astype(float)
+        self.impact = membership @ impact @ membership.T
+        self.conflict = (membership @ conflicts @ membership.T) > 0
+
+    def __call__(self, u: int, v: int) -> tuple[bool, float]:
+        return bool(self.conflict[u, v]), float(self.impact[u, v])
+
+
 @dataclass
 class Problem:
-    """Units against homes.  For unit u, homes[u] are its feasible home indices, cheapest first,
-    with costs[u] (whole score points) and beds[u] (beds it would take there) aligned."""
+    """Units against homes under a policy.  For unit u, homes[u] are its feasible home indices,
+    best first by the policy; tiers[u][t] the whole-number value of tier t at each of them,
+    beds[u] the beds it would take there, and terms[u] its weighted score terms (summed over its
+    children) from which any policy's tiers are made."""
 
     instance: Instance
     table: HomeTable
     units: list[Unit]
+    policy: Policy
     homes: list[np.ndarray]
-    costs: list[np.ndarray]
+    tiers: list[np.ndarray]  # tiers[u]: shape (number of tiers, len(homes[u])), int64
     beds: list[np.ndarray]
+    terms: list[dict[str, np.ndarray]]
     exclusion_counts: list[dict[str, int]]
-    _pairs: dict[tuple[int, int], tuple[bool, int]] = field(default_factory=dict, repr=False)
+    relations: Relations
+    _pair_tiers: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_tiers(self) -> int:
+        return len(self.policy.tiers)
 
     @property
     def total_children(self) -> int:
@@ -89,86 +120,143 @@ class Problem:
         unit = self.units[u]
         return unit.size * (self.placement_unit_value + unit.urgency)
 
-    def cost_at(self, u: int, h: int) -> int:
-        position = np.searchsorted(self.homes[u], h, sorter=self._home_order[u])
-        return int(self.costs[u][self._home_order[u][position]])
+    def children_of_value(self, value: float) -> int:
+        """The most children a placement of at most this value can hold."""
+        return int(value // self.placement_unit_value)
+
+    @cached_property
+    def impact_weights(self) -> np.ndarray:
+        """Tier points per impact point in each tier (0 where a tier does not count impact)."""
+        per_point = self.instance.weights.per_impact_point
+        return np.array(
+            [
+                t.terms.get("group_impact", 0.0) * per_point + t.terms.get("impact_points", 0.0)
+                for t in self.policy.tiers
+            ]
+        )
+
+    def under(self, policy: Policy) -> Problem:
+        """The same batch under another policy (feasibility and terms are not recomputed)."""
+        homes, tiers, beds, terms = [], [], [], []
+        for u in range(len(self.units)):
+            order, unit_tiers = _ranked(self.homes[u], self.terms[u], policy)
+            homes.append(self.homes[u][order])
+            tiers.append(unit_tiers)
+            beds.append(self.beds[u][order])
+            terms.append({name: values[order] for name, values in self.terms[u].items()})
+        return replace(
+            self, policy=policy, homes=homes, tiers=tiers, beds=beds, terms=terms, _pair_tiers={}
+        )
+
+    def position(self, u: int, h: int) -> int:
+        """Where home h is in unit u's list."""
+        order = self._home_order[u]
+        return int(order[np.searchsorted(self.homes[u], h, sorter=order)])
+
+    def tiers_at(self, u: int, h: int) -> np.ndarray:
+        return self.tiers[u][:, self.position(u, h)]
 
     def beds_at(self, u: int, h: int) -> int:
-        position = np.searchsorted(self.homes[u], h, sorter=self._home_order[u])
-        return int(self.beds[u][self._home_order[u][position]])
+        return int(self.beds[u][self.position(u, h)])
 
     @cached_property
     def _home_order(self) -> list[np.ndarray]:
         return [np.argsort(homes, kind="stable") for homes in self.homes]
 
-    def pair(self, u: int, v: int) -> tuple[bool, int]:
-        """(hard conflict, impact points) between two units sharing a home; home-independent."""
+    def pair(self, u: int, v: int) -> tuple[bool, tuple[int, ...]]:
+        """(hard conflict, tier values of their impact) between two units sharing a home."""
+        conflict, impact = self.relations(u, v)
         key = (min(u, v), max(u, v))
-        if key not in self._pairs:
-            self._pairs[key] = self._pair_relation(*key)
-        return self._pairs[key]
+        if key not in self._pair_tiers:
+            self._pair_tiers[key] = tuple(
+                np.rint(self.impact_weights * impact).astype(int).tolist()
+            )
+        return conflict, self._pair_tiers[key]
 
-    def _pair_relation(self, u: int, v: int) -> tuple[bool, int]:
-        members_u, members_v = self.units[u].members, self.units[v].members
-        conflict = any(
-            exploitation_conflict(a, b) or companion_conflict(a, b)
-            for a in members_u
-            for b in members_v
-        )
-        impact = sum(
-            pair_impact(a, b, self.instance.weights.impact) for a in members_u for b in members_v
-        )
-        return conflict, round(self.instance.weights.per_impact_point * impact)
-
-    def objective(self, placement: dict[int, int]) -> tuple[int, int]:
-        """(placement value, cost points) of a {unit: home index} placement."""
+    def objective(self, placement: dict[int, int]) -> tuple[int, tuple[int, ...]]:
+        """(placement value, tier values) of a {unit: home index} placement."""
         value = sum(self.value(u) for u in placement)
-        cost = sum(self.cost_at(u, h) for u, h in placement.items())
+        tiers = np.zeros(self.n_tiers, dtype=np.int64)
         by_home: dict[int, list[int]] = defaultdict(list)
         for u, h in placement.items():
+            tiers += self.tiers_at(u, h)
             by_home[h].append(u)
         for units in by_home.values():
-            cost += sum(self.pair(a, b)[1] for i, a in enumerate(units) for b in units[i + 1 :])
-        return value, cost
+            for i, a in enumerate(units):
+                for b in units[i + 1 :]:
+                    tiers += self.pair(a, b)[1]
+        return value, tuple(int(t) for t in tiers)
 
-    def key(self, placement: dict[int, int]) -> tuple[int, int]:
-        """Lexicographic key, smaller is better: (-placement value, cost)."""
-        value, cost = self.objective(placement)
-        return -value, cost
+    def key(self, placement: dict[int, int]) -> Key:
+        """Lexicographic key, smaller is better: (-placement value, tier 1, tier 2, ...)."""
+        value, tiers = self.objective(placement)
+        return (-value, *tiers)
 
     def children_placed(self, placement: dict[int, int]) -> int:
         return sum(self.units[u].size for u in placement)
 
 
-def prepare(instance: Instance, table: HomeTable | None = None) -> Problem:
+def prepare(instance: Instance, table: HomeTable | None = None, policy: Policy | None = None):
+    """The batch under `policy` (the instance's own by default)."""
     table = table or HomeTable.from_homes(instance.homes)
     units = placement_units(instance.referrals)
-    homes, costs, beds, counts = [], [], [], []
+    policy = policy or instance.policy
+    homes, tiers, beds, terms, counts = [], [], [], [], []
     for unit in units:
-        feasible, cost, bed_use, reasons = _unit_against_homes(unit, table, instance)
-        homes.append(feasible)
-        costs.append(cost)
-        beds.append(bed_use)
+        feasible, unit_terms_, bed_use, reasons = _unit_against_homes(unit, table, instance)
+        order, unit_tiers = _ranked(feasible, unit_terms_, policy)
+        homes.append(feasible[order])
+        tiers.append(unit_tiers)
+        beds.append(bed_use[order])
+        terms.append({name: values[order] for name, values in unit_terms_.items()})
         counts.append(primary_reason_counts(reasons))
-    return Problem(instance, table, units, homes, costs, beds, counts)
+    return Problem(
+        instance,
+        table,
+        units,
+        policy,
+        homes,
+        tiers,
+        beds,
+        terms,
+        counts,
+        Relations(instance, units),
+    )
+
+
+def tier_values(terms: dict[str, np.ndarray], policy: Policy) -> np.ndarray:
+    """Whole-number tier values (one row per tier) from weighted score terms."""
+    rows = []
+    for tier in policy.tiers:
+        total = sum(
+            (multiplier * terms[name] for name, multiplier in tier.terms.items()),
+            start=np.zeros(len(next(iter(terms.values())))),
+        )
+        rows.append(np.rint(total).astype(np.int64))
+    return np.array(rows, dtype=np.int64).reshape(len(policy.tiers), -1)
+
+
+def _ranked(homes: np.ndarray, terms: dict[str, np.ndarray], policy: Policy):
+    """(order of the homes best first by the policy, their tier values in that order)."""
+    values = tier_values(terms, policy)
+    # lexsort sorts by its last key first; the home index last keeps ties deterministic.
+    order = np.lexsort((homes, *values[::-1]))
+    return order, values[:, order]
 
 
 def _unit_against_homes(unit: Unit, table: HomeTable, instance: Instance):
     distances = [table.distances_km(child.lat, child.lon) for child in unit.members]
     reasons = exclusion_reasons(unit.members, table, distances)
     feasible = np.flatnonzero(reasons == 0)
-    total = np.zeros(len(feasible))
+    terms: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(feasible)))
     for child, family_km in zip(unit.members, distances, strict=True):
         scores = score_child(
             child, table, family_km, instance.adjacency, instance.weights, unit.size, unit.solo
         )
-        total += scores.total[feasible]
-    order = np.argsort(total, kind="stable")
-    feasible, cost = feasible[order], np.rint(total[order]).astype(np.int64)
-    # A solo child, or any child in a solo-only home, takes every vacant bed.
-    whole_home = unit.solo | table.solo_only[feasible]
-    bed_use = np.where(whole_home, table.vacancies[feasible], unit.size)
-    return feasible, cost, bed_use, reasons
+        for name, values in (*scores.terms.items(), ("impact_points", scores.impact)):
+            terms[name] = terms[name] + values[feasible]
+    bed_use = unit_terms(table, unit.size, unit.solo)[0][feasible]
+    return feasible, dict(terms), bed_use, reasons
 
 
 class Occupancy:
@@ -180,22 +268,23 @@ class Occupancy:
         self.units_in: dict[int, list[int]] = defaultdict(list)
         self.placement: dict[int, int] = {}
 
-    def added_cost(self, u: int, position: int) -> int | None:
-        """Cost of placing unit u at its position-th feasible home now, or None if it can't go."""
+    def added_key(self, u: int, position: int) -> Key | None:
+        """Tier values unit u would add at its position-th feasible home now, counting impact
+        with the units there, or None if it can't go."""
         problem = self.problem
         h = int(problem.homes[u][position])
         if self.beds_left[h] < problem.beds[u][position]:
             return None
-        cost = int(problem.costs[u][position])
+        added = problem.tiers[u][:, position].copy()
         for other in self.units_in[h]:
-            conflict, points = problem.pair(u, other)
+            conflict, pair_tiers = problem.pair(u, other)
             if conflict:
                 return None
-            cost += points
-        return cost
+            added += pair_tiers
+        return tuple(added.tolist())
 
     def position_of(self, u: int, h: int) -> int:
-        return int(np.flatnonzero(self.problem.homes[u] == h)[0])
+        return self.problem.position(u, h)
 
     def remove(self, u: int) -> int:
         """Take unit u out of its home; returns the home's position in its list."""
@@ -212,14 +301,16 @@ class Occupancy:
         self.placement[u] = h
 
     def best_position(self, u: int) -> int | None:
-        """The unit's cheapest home that can still take it, counting impact with units there."""
-        best, best_cost = None, None
-        for position, base_cost in enumerate(self.problem.costs[u]):
-            if best_cost is not None and base_cost >= best_cost:
-                break  # homes are cheapest first and impact only adds
-            cost = self.added_cost(u, position)
-            if cost is not None and (best_cost is None or cost < best_cost):
-                best, best_cost = position, cost
+        """The unit's best home by the policy that can still take it, counting impact with the
+        units there."""
+        best, best_key = None, None
+        tiers = self.problem.tiers[u]
+        for position in range(tiers.shape[1]):
+            if best_key is not None and tuple(tiers[:, position].tolist()) >= best_key:
+                break  # homes are best first, and impact only adds (to every tier)
+            key = self.added_key(u, position)
+            if key is not None and (best_key is None or key < best_key):
+                best, best_key = position, key
         return best
 
 
@@ -227,14 +318,14 @@ def place_in_order(
     problem: Problem, order: Sequence[int], preferred: dict[int, int] | None = None
 ) -> dict[int, int]:
     """Place units one at a time: the preferred home if it can still take the unit, else the
-    cheapest home left.  Returns {unit: home index}."""
+    best home left.  Returns {unit: home index}."""
     occupancy = Occupancy(problem)
     preferred = preferred or {}
     for u in order:
         position = None
         if u in preferred:
             wanted = np.flatnonzero(problem.homes[u] == preferred[u])
-            if len(wanted) and occupancy.added_cost(u, int(wanted[0])) is not None:
+            if len(wanted) and occupancy.added_key(u, int(wanted[0])) is not None:
                 position = int(wanted[0])
         if position is None:
             position = occupancy.best_position(u)
@@ -243,11 +334,52 @@ def place_in_order(
     return occupancy.placement
 
 
+def insert_by_ejection(problem: Problem, placement: dict[int, int]) -> dict[int, int]:
+    """Place units left out by taking one of their homes: move the units there to their best
+    homes left, and keep the change only if it places more value.  The repair of the flow's
+    placement can miss a unit whose only homes it filled first (national, seed 0: a sibling
+    pair needing a home to themselves, with one home that can take them)."""
+    value = problem.value
+    left_out = sorted(
+        (u for u in range(len(problem.units)) if u not in placement and len(problem.homes[u])),
+        key=lambda u: (-value(u), len(problem.homes[u]), u),
+    )
+    for u in left_out:
+        for h in problem.homes[u].tolist():
+            tried = _eject_into(problem, placement, u, h)
+            if tried is not None:
+                placement = tried
+                break
+    return placement
+
+
+def _eject_into(problem: Problem, placement: dict[int, int], u: int, h: int):
+    """The placement with unit u in home h and the units there moved to their best homes left,
+    or None if that places no more value."""
+    occupancy = Occupancy(problem)
+    moved = [v for v, home in placement.items() if home == h]
+    for v, home in placement.items():
+        if home != h:
+            occupancy.place(v, occupancy.position_of(v, home))
+    position = occupancy.position_of(u, h)
+    if occupancy.added_key(u, position) is None:
+        return None
+    occupancy.place(u, position)
+    lost = 0
+    for v in moved:
+        best = occupancy.best_position(v)
+        if best is None:
+            lost += problem.value(v)
+        else:
+            occupancy.place(v, best)
+    return occupancy.placement if lost < problem.value(u) else None
+
+
 def improve_by_moves(
     problem: Problem, placement: dict[int, int], rounds: int = 5
 ) -> dict[int, int]:
-    """Local search: move each placed unit to its cheapest home that can take it now, counting
-    impact with the units there, until no move helps.  Never lowers value or raises cost."""
+    """Local search: move each placed unit to its best home that can take it now, counting
+    impact with the units there, until no move helps.  Never lowers value or worsens the key."""
     occupancy = Occupancy(problem)
     for u, h in placement.items():
         occupancy.place(u, occupancy.position_of(u, h))
@@ -255,9 +387,9 @@ def improve_by_moves(
         moved = False
         for u in list(occupancy.placement):
             current = occupancy.remove(u)
-            current_cost = occupancy.added_cost(u, current)
+            current_key = occupancy.added_key(u, current)
             best = occupancy.best_position(u)
-            if best is not None and occupancy.added_cost(u, best) < current_cost:
+            if best is not None and occupancy.added_key(u, best) < current_key:
                 occupancy.place(u, best)
                 moved = True
             else:

@@ -6,9 +6,12 @@ from collections import defaultdict
 from functools import partial
 from types import MappingProxyType
 
+import numpy as np
+
 from matching.impact import items_in_home, pair_impact
-from matching.model import Assignment, Referral, Result, Unplaced
+from matching.model import Assignment, Outcomes, Referral, Result, TierOutcome
 from matching.problem import Problem, Unit
+from matching.reasons import unplaced_reasons
 from matching.scoring import breakdown_at, score_child
 
 
@@ -19,48 +22,68 @@ def build_result(
     status: str,
     method: str,
     seconds: float,
-    lower_bound: float | None,
-    max_placeable: int | None,
+    tiers: tuple[TierOutcome, ...] | None = None,
+    max_placeable: int | None = None,
+    max_placeable_proof: str = "",
     seed: int | None = None,
     solver_bound: float | None = None,
 ) -> Result:
-    _, objective = problem.objective(placement)
+    """The result of a placement; `tiers` carries the proven bounds (baselines prove none)."""
+    if tiers is None:
+        tiers = tuple(
+            TierOutcome(tier.name, tier.title, value, None, None)
+            for tier, value in zip(problem.policy.tiers, problem.key(placement)[1:], strict=True)
+        )
     children_in: dict[int, list[Referral]] = defaultdict(list)
     for u, h in placement.items():
         children_in[h].extend(problem.units[u].members)
-    assignments = [
+    assignments = tuple(
         _assignment(problem, problem.units[u], child, h, children_in[h])
         for u, h in sorted(placement.items())
         for child in problem.units[u].members
-    ]
-    unplaced = [
-        Unplaced(child.id, "lost_to_competition" if len(problem.homes[u]) else "no_feasible_home")
-        for u, unit in enumerate(problem.units)
-        if u not in placement
-        for child in unit.members
-    ]
+    )
     exclusions = {
         child.id: MappingProxyType(problem.exclusion_counts[u])
         for u, unit in enumerate(problem.units)
         for child in unit.members
     }
-    gap = None
-    if lower_bound is not None:
-        gap = 0.0 if objective <= 0 else max(0.0, (objective - lower_bound) / objective)
+    first = tiers[0] if tiers else None
     return Result(
         status=status,
         method=method,
         seconds=seconds,
-        objective=float(objective),
-        lower_bound=lower_bound,
-        gap=gap,
+        objective=float(first.value) if first else 0.0,
+        lower_bound=first.bound if first else None,
+        gap=first.gap if first else None,
         placed=problem.children_placed(placement),
         max_placeable=max_placeable,
-        assignments=tuple(assignments),
-        unplaced=tuple(unplaced),
+        assignments=assignments,
+        unplaced=tuple(unplaced_reasons(problem, placement)),
         exclusion_counts=MappingProxyType(exclusions),
         seed=seed,
         solver_bound=solver_bound,
+        policy=problem.policy,
+        tiers=tiers,
+        outcomes=outcomes_of(assignments),
+        max_placeable_proof=max_placeable_proof,
+    )
+
+
+def outcomes_of(assignments: tuple[Assignment, ...]) -> Outcomes:
+    """The figures commissioners compare proposals on.  `impact` sums each placed child's
+    group-impact points (so two new children sharing a home each count their pair)."""
+    distances = np.array([a.distance_km for a in assignments])
+    fees = sum(a.weekly_cost for a in assignments)
+    return Outcomes(
+        placed=len(assignments),
+        over_20_miles=sum(a.over_20_miles for a in assignments),
+        at_a_distance=sum(a.at_a_distance for a in assignments),
+        out_of_area=sum(a.out_of_area for a in assignments),
+        mean_km=float(distances.mean()) if len(distances) else 0.0,
+        p90_km=float(np.percentile(distances, 90)) if len(distances) else 0.0,
+        weekly_fees=float(fees),
+        fee_per_child=float(fees / len(assignments)) if assignments else 0.0,
+        impact=float(sum(a.group_impact for a in assignments)),
     )
 
 
@@ -84,7 +107,7 @@ def _assignment(
     breakdown = breakdown_at(
         scores,
         h,
-        home.ofsted_grade,
+        home.limiting_grade,
         weights,
         partial(items_in_home, child, home, co_placed, weights.impact),
         sum(pair_impact(child, other, weights.impact) for other in co_placed),

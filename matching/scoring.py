@@ -2,15 +2,16 @@
 
 Terms (weights in model.Weights, overridable per call):
 - weekly_cost: the home's weekly fee; a solo child, or any child in a solo-only home, pays for
-  every bed (DESIGN.md: the cost of the whole home is the cost of the placement);
+  the whole home (matching.terms: its solo fee, else every place);
 - distance_from_family and, where the school must continue, distance_from_school, per km;
 - over_20_miles: the DfE/NAO statistic, a flat penalty beyond 32.19 km;
 - out_of_area and at_a_distance: Care Planning Regulations 2010 reg 11 (as amended 2013) need a
   nominated officer's, and for "at a distance" (neither the placing LA nor one adjoining it) the
   Director of Children's Services', approval; each is a flat penalty;
 - group_impact: impact points against the residents (see impact.py), per point;
-- ofsted_grade: a penalty per grade.  "Requires improvement" means adequate and is only scored,
-  never excluded (Narey review rec 21-22).
+- ofsted_grade: a penalty per grade, by the limiting judgement (Home.limiting_grade).
+  "Requires improvement" means adequate and is only scored, never excluded (Narey review
+  rec 21-22).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from matching.feasibility import HomeTable
 from matching.impact import impact_against_residents
 from matching.model import TWENTY_MILES_KM, ImpactItem, Referral, ScoreBreakdown, Weights, vocab
+from matching.terms import beds_and_cost
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,23 @@ class ChildScores:
         return sum(self.terms.values())
 
 
+def unit_terms(table: HomeTable, unit_size: int, unit_solo: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(beds taken, weekly cost of the whole placement) of the unit in every home, by the one
+    rule of matching.terms."""
+    return beds_and_cost(
+        table.places,
+        table.vacancies,
+        table.weekly_fee,
+        table.solo_only,
+        table.solo_weekly_fee,
+        unit_size,
+        unit_solo,
+    )
+
+
 def weekly_cost(table: HomeTable, unit_size: int, unit_solo: bool) -> np.ndarray:
     """Weekly cost per child of the unit in each home."""
-    whole_home = table.weekly_fee * table.places / unit_size
-    if unit_solo:
-        return whole_home
-    return np.where(table.solo_only, whole_home, table.weekly_fee)
+    return unit_terms(table, unit_size, unit_solo)[1] / unit_size
 
 
 def score_child(

@@ -19,6 +19,8 @@ from matching.feasibility import EXPLOITATION_POSING, exploitation_conflict
 from matching.model import Avoid, Home, Referral, Resident, vocab
 
 VACANT_BED_SHARE = 0.3
+# Share of statements of purpose accepting emergency (same-day) placements.
+EMERGENCY_SHARE = 0.3
 
 # Age ranges of statements of purpose and how often each occurs.
 AGE_RANGES = ((8, 17), (10, 17), (11, 17), (13, 17), (5, 17))
@@ -194,6 +196,10 @@ def _profile_home(register_home: RegisterHome, seed: int) -> Home:
         residents=residents,
         registration_status=register_home.registration_status,
         short_break_only=register_home.short_break_only,
+        # A stream of its own, so adding the flag changed no other synthetic value.
+        accepts_emergencies=bool(
+            _rng_for(seed, f"{register_home.urn}/emergencies").random() < EMERGENCY_SHARE
+        ),
     )
 
 

@@ -68,8 +68,18 @@ def _child_in_home(child: Referral, home: Home) -> list[RuleBreak]:
         distance = great_circle((child.lat, child.lon), here).km
         if distance > child.max_distance_km:
             breaks.append(broken("max_distance", f"{distance:.1f} km > {child.max_distance_km}"))
-    if home.ofsted_grade == "inadequate" and not (child.inadequate_override_reason or "").strip():
+    # "Helped and protected" is Ofsted's limiting judgement: inadequate there is inadequate.
+    inadequate = "inadequate" in (home.ofsted_grade, home.safety_grade)
+    if inadequate and not (child.inadequate_override_reason or "").strip():
         breaks.append(broken("inadequate", "inadequate home without a recorded override"))
+    if child.needed_by == "today" and not home.accepts_emergencies:
+        breaks.append(broken("emergency", "needed today; the home takes no emergency placement"))
+    if child.keep_school and child.school_lat is not None and child.school_lon is not None:
+        school_km = great_circle((child.school_lat, child.school_lon), here).km
+        if school_km > child.max_school_km:
+            breaks.append(
+                broken("school_distance", f"{school_km:.1f} km from school > {child.max_school_km}")
+            )
     if child.pinned_home is not None and home.id != child.pinned_home:
         breaks.append(broken("pinned", f"pinned to {child.pinned_home}"))
     if home.id in child.excluded_homes:

@@ -6,6 +6,9 @@ import pytest
 from matching import greedy, search, solve, validate
 from matching.batch import warm_start
 from matching.bound import FlowBound
+from matching.impact import pair_impact
+from matching.model import ImpactPoints
+from matching.policy import IMPACT_STEP_POINTS, NEAR_HOME_FIRST, NEAR_HOME_TERMS, WEIGHTED_SCORE
 from matching.problem import prepare
 from matching.synthetic import profile_homes, referrals
 
@@ -25,10 +28,18 @@ def test_small_instance_with_a_known_optimum(build):
     result = solve(problem, time_limit=5, seed=1)
 
     assert homes_of(result) == {"A": "far", "B": "near"}
-    expected = round(search(a, [far], build.adjacency).ranked[0].score) + round(
-        search(b, [near], build.adjacency).ranked[0].score
+    # The default policy's first tier after children placed: near home, in score points.
+    expected = sum(
+        round(
+            sum(
+                search(kid, [place], build.adjacency).ranked[0].breakdown.terms[t]
+                for t in NEAR_HOME_TERMS
+            )
+        )
+        for kid, place in ((a, far), (b, near))
     )
-    assert result.objective == expected
+    assert result.objective == result.tiers[0].value == expected
+    assert result.policy == NEAR_HOME_FIRST and result.tiers[0].name == "near_home"
     assert (result.placed, result.max_placeable) == (2, 2)
     assert result.status == "optimal"
     assert result.gap == pytest.approx(0.0)
@@ -99,8 +110,26 @@ def test_impact_between_new_children_is_counted(build):
         build.child(n, risks_to_self=frozenset({"going_missing", "drugs_alcohol"}))
         for n in ("A", "B")
     ]
-    result = solve(build.instance([shared, spare], runaways), time_limit=5)
-    # Together they would score 4 impact points (600 score points); apart costs ~10 points.
+    problem = build.instance([shared, spare], runaways)
+    # By one weighted score, together they would score 4 impact points (600 score points);
+    # apart costs ~10 points.
+    result = solve(problem, time_limit=5, policy=WEIGHTED_SCORE)
+    assert sorted(homes_of(result).values()) == ["shared", "spare"]
+    # Near home first: a kilometre nearer comes before the children already there...
+    assert sorted(homes_of(solve(problem, time_limit=5)).values()) == ["shared", "shared"]
+    # ...which decide between homes equally near, where the impact is a step or more.
+    equally_near = build.home("spare", vacancies=1)
+    result = solve(build.instance([shared, equally_near], runaways), time_limit=5)
+    assert sorted(homes_of(result).values()) == ["shared", "shared"]  # 4 points: within a step
+    troubled = frozenset({"going_missing", "drugs_alcohol", "self_harm", "eating_disorder"})
+    pair = [
+        build.child(
+            "A", age=16, risks_to_self=troubled, risks_to_others=frozenset({"physical_harm"})
+        ),
+        build.child("B", age=11, risks_to_self=troubled),
+    ]
+    assert pair_impact(*pair, ImpactPoints()) >= IMPACT_STEP_POINTS
+    result = solve(build.instance([shared, equally_near], pair), time_limit=5)
     assert sorted(homes_of(result).values()) == ["shared", "spare"]
 
 
@@ -160,7 +189,7 @@ def test_progress_reports_and_can_stop_the_search(build):
 
     result = solve(problem, time_limit=30, progress=progress)
     assert result.status == "stopped"
-    assert set(updates[0]) == {"stage", "placed", "objective", "bound", "gap", "elapsed"}
+    assert set(updates[0]) == {"stage", "tier", "placed", "objective", "bound", "gap", "elapsed"}
     assert validate(problem, result) == []
 
     stop = threading.Event()

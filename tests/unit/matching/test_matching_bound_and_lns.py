@@ -1,12 +1,14 @@
+import dataclasses
 import time
 
 import pytest
 
 from matching import batch, solve, validate
-from matching.assignment_model import SolveContext
+from matching.assignment_model import SolveContext, Stage
 from matching.batch import warm_start
 from matching.bound import FlowBound
 from matching.lns import improve_by_neighbourhoods
+from matching.policy import WEIGHTED_SCORE
 from matching.problem import prepare
 from tests.unit.matching.test_matching_batch import synthetic_instance
 
@@ -32,10 +34,10 @@ def test_bound_sees_the_impact_the_flow_ignores(build):
         build.child(name, risks_to_self=frozenset({"going_missing", "drugs_alcohol"}))
         for name in ("A", "B")
     ]
-    problem = build.instance([home], runaways)
+    problem = dataclasses.replace(build.instance([home], runaways), policy=WEIGHTED_SCORE)
     prepared = prepare(problem)
     flow_bound = FlowBound.build(prepared).lexicographic().cost_points
-    optimum = prepared.objective({0: 0, 1: 0})[1]
+    (optimum,) = prepared.objective({0: 0, 1: 0})[1]
     result = solve(problem, time_limit=5, seed=0)
     assert flow_bound < optimum
     assert result.objective == optimum
@@ -50,11 +52,12 @@ def test_neighbourhood_search_never_worsens_the_proposal(build):
     now = time.perf_counter()
     context = SolveContext(prepared, now, now + 30, 3, 0.0, None, None)
     candidates = {u: batch.np.arange(len(h)) for u, h in enumerate(prepared.homes) if len(h)}
-    improved, stopped = improve_by_neighbourhoods(
-        context, candidates, start, rounds=20, deadline=now + 30
-    )
-    assert not stopped
-    assert prepared.key(improved) <= prepared.key(start)
+    for stage in (Stage(0), Stage(1, prepared.key(start)[1:2])):
+        improved, stopped = improve_by_neighbourhoods(
+            context, stage, candidates, start, rounds=20, deadline=now + 30
+        )
+        assert not stopped
+        assert prepared.key(improved) <= prepared.key(start)
 
 
 def test_a_solo_child_takes_the_whole_home_in_the_bound_too(build):

@@ -11,6 +11,9 @@ from matching.feasibility import (
 )
 from matching.geo import haversine_km
 
+# A child who must keep going to a school next to the family home.
+SCHOOL_KEPT = {"keep_school": True, "school_lat": 53.48, "school_lon": -2.24}
+
 
 def reasons_for(members, homes):
     table = HomeTable.from_homes(homes)
@@ -39,6 +42,9 @@ def test_a_matching_home_is_feasible(build):
         ({"pets": "must"}, {"has_pets": False}, "pets"),
         ({}, {"ofsted_grade": "inadequate"}, "inadequate_grade"),
         ({"max_distance_km": 10.0}, {"lat": 51.5, "lon": -0.12}, "beyond_max_distance"),
+        ({"needed_by": "today"}, {"accepts_emergencies": False}, "no_emergencies"),
+        ({}, {"safety_grade": "inadequate", "ofsted_grade": "good"}, "inadequate_grade"),
+        (SCHOOL_KEPT, {"lat": 53.70}, "beyond_school_distance"),  # 24 km from school
     ],
 )
 def test_each_rule_excludes_with_its_reason_code(build, child_changes, home_changes, code):
@@ -172,3 +178,24 @@ def test_a_lead_can_pin_a_child_to_one_home_or_rule_homes_out(build):
     ]
     ruled_out = build.child(excluded_homes=frozenset({"A", "C"}))
     assert reasons_for([ruled_out], homes) == [("excluded_by_lead",), (), ("excluded_by_lead",)]
+
+
+def test_a_home_that_takes_no_emergencies_still_takes_a_child_not_needed_today(build):
+    home = build.home(accepts_emergencies=False)
+    assert reasons_for([build.child(needed_by="lt5days")], [home]) == [()]
+
+
+def test_the_school_travel_limit_is_the_commissioners(build):
+    home_24_km_away = build.home(lat=53.70)
+    assert reasons_for([build.child(**SCHOOL_KEPT, max_school_km=30.0)], [home_24_km_away]) == [()]
+    # Without the duty to keep the school, the distance from it is no rule.
+    school_left = {**SCHOOL_KEPT, "keep_school": False}
+    assert reasons_for([build.child(**school_left)], [home_24_km_away]) == [()]
+
+
+def test_helped_and_protected_is_the_limiting_judgement(build):
+    good_but_unsafe = build.home(ofsted_grade="outstanding", safety_grade="inadequate")
+    assert good_but_unsafe.limiting_grade == "inadequate"
+    assert build.home(safety_grade="good").limiting_grade == "good"
+    overridden = build.child(inadequate_override_reason="the only home near the school")
+    assert reasons_for([overridden], [good_but_unsafe]) == [()]

@@ -154,3 +154,96 @@ def test_ranked_homes_are_built_as_read_and_explain_impact_only_when_asked(build
     assert "impact_items" not in vars(breakdown)  # not explained until read
     assert [item.points for item in breakdown.impact_items] == [2.0]  # 5 years apart
     assert breakdown.group_impact == sum(item.points for item in breakdown.impact_items)
+
+
+def test_impact_and_conflicts_between_new_children_agree_pair_by_pair(build):
+    from matching.feasibility import conflicts_between, exploitation_conflict
+    from matching.impact import impact_between, pair_impact
+    from matching.model import vocab
+
+    rng = np.random.default_rng(7)
+    kids = [
+        build.child(
+            f"K{i}",
+            age=int(rng.integers(8, 18)),
+            living_alongside=str(rng.choice(vocab.LIVING_ALONGSIDE)),
+            risks_to_self=frozenset(t for t in vocab.RISKS_TO_SELF if rng.random() < 0.3),
+            risks_to_others=frozenset(t for t in vocab.RISKS_TO_OTHERS if rng.random() < 0.2),
+        )
+        for i in range(25)
+    ]
+
+    def refuses(a, b):
+        return (a.living_alongside == "older_only" and b.age <= a.age) or (
+            a.living_alongside == "younger_only" and b.age >= a.age
+        )
+
+    impact, conflicts = impact_between(kids, POINTS), conflicts_between(kids)
+    for i, a in enumerate(kids):
+        for j, b in enumerate(kids):
+            if i == j:
+                assert (impact[i, j], conflicts[i, j]) == (0.0, False)
+                continue
+            assert impact[i, j] == pytest.approx(pair_impact(a, b, POINTS))
+            expected = exploitation_conflict(a, b) or refuses(a, b) or refuses(b, a)
+            assert conflicts[i, j] == expected
+    assert conflicts.any() and not conflicts.all()
+
+
+def three_homes(build):
+    """Near and dear, ten miles and middling, far and cheap (all feasible)."""
+    return [
+        build.home("NEAR", weekly_fee=7000.0),
+        build.home("MID", weekly_fee=5000.0, lat=53.57, la_code=build.LA_NEXT),
+        build.home("FAR", weekly_fee=4000.0, lat=51.5, lon=-0.12, la_code=build.LA_FAR),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("overall", ["NEAR", "MID", "FAR"]),
+        ("distance", ["NEAR", "MID", "FAR"]),
+        ("cost", ["FAR", "MID", "NEAR"]),
+    ],
+)
+def test_search_sorts_by_distance_cost_or_overall(build, order, expected):
+    result = search(build.child(), three_homes(build), build.adjacency, order=order)
+    assert [r.home_id for r in result.ranked] == expected
+    assert result.order == order
+
+
+def test_overall_follows_the_policy(build):
+    from matching.policy import LOWEST_COST
+
+    result = search(build.child(), three_homes(build), build.adjacency, policy=LOWEST_COST)
+    assert [r.home_id for r in result.ranked] == ["FAR", "MID", "NEAR"]
+    assert result.ranked[0].tiers[0] < result.ranked[1].tiers[0]
+
+
+def test_an_unknown_order_is_refused(build):
+    with pytest.raises(ValueError, match="order must be one of"):
+        search(build.child(), three_homes(build), build.adjacency, order="grade")
+
+
+def test_each_home_says_what_being_nearer_costs(build):
+    ranked = search(build.child(), three_homes(build), build.adjacency).ranked
+    near, mid, far = (r.nearer for r in ranked)
+    assert near.cheapest_home == mid.cheapest_home == far.cheapest_home == "FAR"
+    assert near.extra_vs_cheapest == 3000.0
+    assert near.km_nearer_than_cheapest == pytest.approx(ranked[2].breakdown.distance_km)
+    # Against the cheapest home further away: for NEAR that is FAR (cheaper than MID).
+    assert (near.cheapest_further_home, near.extra_vs_cheapest_further) == ("FAR", 3000.0)
+    assert (mid.cheapest_further_home, mid.extra_vs_cheapest_further) == ("FAR", 1000.0)
+    assert mid.km_nearer_than_cheapest_further == pytest.approx(
+        ranked[2].breakdown.distance_km - ranked[1].breakdown.distance_km
+    )
+    assert far.cheapest_further_home is None and far.extra_vs_cheapest == 0.0
+
+
+def test_homes_equally_far_are_not_further(build):
+    same_place = [build.home("DEAR", weekly_fee=6000.0), build.home("CHEAP", weekly_fee=5000.0)]
+    ranked = search(build.child(), same_place, build.adjacency).ranked
+    assert [r.home_id for r in ranked] == ["CHEAP", "DEAR"]  # equally near: cost decides
+    dear = ranked[1].nearer
+    assert dear.cheapest_further_home is None and dear.extra_vs_cheapest == 1000.0

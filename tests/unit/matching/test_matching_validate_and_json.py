@@ -60,6 +60,25 @@ def test_validator_catches_hand_made_rule_breaks(build):
     ]
 
 
+def test_validator_catches_the_emergency_school_and_limiting_judgement_rules(build):
+    homes = [
+        build.home("NO_EMERGENCIES", accepts_emergencies=False),
+        build.home("FAR_FROM_SCHOOL", lat=53.70),
+        build.home("UNSAFE", ofsted_grade="good", safety_grade="inadequate"),
+    ]
+    kids = [
+        build.child("TODAY", needed_by="today"),
+        build.child("PUPIL", keep_school=True, school_lat=53.48, school_lon=-2.24),
+        build.child("C"),
+    ]
+    problem = build.instance(homes, kids)
+    placed = proposal(("TODAY", "NO_EMERGENCIES"), ("PUPIL", "FAR_FROM_SCHOOL"), ("C", "UNSAFE"))
+    breaks = validate(problem, placed)
+    assert rules(breaks) == ["emergency", "inadequate", "school_distance"]
+    relaxed = build.instance(homes, [dataclasses.replace(kids[1], max_school_km=30.0)])
+    assert validate(relaxed, proposal(("PUPIL", "FAR_FROM_SCHOOL"))) == []
+
+
 def test_validator_catches_solo_and_companion_breaks(build):
     kids = [build.child("S", living_alongside="solo"), build.child("Y", age=10)]
     older = build.child("O", living_alongside="older_only", age=15)
@@ -92,10 +111,17 @@ def test_instance_json_round_trip_and_result_json(build):
         avoid=(Avoid(53.5, -2.2, 2.0),),
         school_lat=53.4,
         school_lon=-2.1,
+        max_school_km=35.0,
         pinned_home="H1",
         excluded_homes=frozenset({"H9"}),
     )
-    problem = build.instance([build.home(residents=(build.resident(),))], [kid])
+    house = build.home(
+        residents=(build.resident(),),
+        accepts_emergencies=False,
+        safety_grade="good",
+        solo_weekly_fee=9000.0,
+    )
+    problem = build.instance([house], [kid])
     data = json.loads(json.dumps(dump_instance(problem)))
     assert data["schema"] == "hearth-matching/1"
     assert load_instance(data) == problem
@@ -183,3 +209,14 @@ def test_synthetic_referrals_are_deterministic_and_varied():
     assert any(k.wants_solo for k in kids) and any(k.avoid for k in kids)
     assert {k.needed_by for k in kids} == {"today", "lt5days", "gt5days"}
     assert dataclasses.is_dataclass(kids[0])
+
+
+def test_an_old_instance_without_the_new_fields_loads_with_their_defaults(build):
+    data = dump_instance(build.instance([build.home()], [build.child()]))
+    for field in ("accepts_emergencies", "safety_grade", "solo_weekly_fee"):
+        del data["homes"][0][field]
+    del data["referrals"][0]["max_school_km"]
+    loaded = load_instance(data)
+    assert loaded.homes[0].accepts_emergencies is True
+    assert (loaded.homes[0].safety_grade, loaded.homes[0].solo_weekly_fee) == (None, None)
+    assert loaded.referrals[0].max_school_km == 20.0
