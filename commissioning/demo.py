@@ -115,7 +115,7 @@ def _seed_home_profiles(seed: int) -> None:
     for home, profile in zip(homes, profile_homes(homes, seed), strict=True):
         home.version += 1  # its profile is about to change: cached copies must reload
         if home.urn not in kept[StatementOfPurpose]:
-            db.session.add(_statement_of_purpose(home, profile, rng))
+            db.session.add(_statement_of_purpose(home, profile))
         if home.urn not in kept[Fee]:
             db.session.add(
                 Fee(home_urn=home.urn, weekly_fee=round(profile.weekly_fee), is_synthetic=True)
@@ -137,7 +137,7 @@ def _seed_home_profiles(seed: int) -> None:
             home.vacancies_updated_at = recorded_at
 
 
-def _statement_of_purpose(home: Home, profile, rng: random.Random) -> StatementOfPurpose:
+def _statement_of_purpose(home: Home, profile) -> StatementOfPurpose:
     return StatementOfPurpose(
         home_urn=home.urn,
         min_age=profile.min_age,
@@ -145,7 +145,7 @@ def _statement_of_purpose(home: Home, profile, rng: random.Random) -> StatementO
         sexes=sorted(profile.sexes),
         needs=sorted(profile.needs),
         solo_only=profile.solo_only,
-        accepts_emergencies=rng.random() < 0.3,
+        accepts_emergencies=profile.accepts_emergencies,
         has_pets=profile.has_pets,
         is_synthetic=True,
     )

@@ -27,6 +27,7 @@ from commissioning.models import (
     la_adjacency,
 )
 from commissioning.vocabulary import OfstedGrade, PostcodeAreaKind, RegistrationStatus
+from matching.model import DEFAULT_MAX_SCHOOL_KM
 
 OPEN = Home.registration_status.in_(RegistrationStatus.OPEN)
 _cache: dict[str, object] = {}
@@ -91,6 +92,7 @@ HOME_COLUMNS = (
     Home.vacancies,
     Home.places,
     Home.overall_grade,
+    Home.safety_grade,
     Home.registration_status,
     Home.short_break_only,
     StatementOfPurpose.min_age,
@@ -99,7 +101,9 @@ HOME_COLUMNS = (
     _raw(StatementOfPurpose.needs),
     StatementOfPurpose.solo_only,
     StatementOfPurpose.has_pets,
+    StatementOfPurpose.accepts_emergencies,
     Fee.weekly_fee,
+    Fee.solo_weekly_fee,
 )
 
 
@@ -151,6 +155,9 @@ def _matching_home(row, residents) -> matching.Home:
         has_pets=row.has_pets,
         weekly_fee=float(row.weekly_fee),
         ofsted_grade=row.overall_grade or OfstedGrade.NONE,
+        safety_grade=row.safety_grade,
+        accepts_emergencies=row.accepts_emergencies,
+        solo_weekly_fee=float(row.solo_weekly_fee) if row.solo_weekly_fee else None,
         residents=tuple(residents),
         registration_status=row.registration_status,
         short_break_only=row.short_break_only,
@@ -213,6 +220,7 @@ def matching_referral(referral: Referral) -> matching.Referral:
         school_lat=school.lat if school else None,
         school_lon=school.lon if school else None,
         keep_school=referral.keep_school,
+        max_school_km=referral.max_school_km or DEFAULT_MAX_SCHOOL_KM,
         inadequate_override_reason=referral.inadequate_override_reason,
     )
 

@@ -5,14 +5,8 @@ and by batch proposals."""
 from dataclasses import asdict, dataclass, fields
 
 from matching.model import RankedHome
+from matching.terms import HomeWithFees, placement_terms
 from matching.vocabulary import OfstedGrade
-
-
-def beds_and_cost(places: int, per_child_cost: float, children: int, solo: bool) -> tuple[int, int]:
-    """Beds a placement takes and its whole weekly cost: a bed for each brother or sister;
-    a solo placement takes every bed of the home, and its cost is the whole home's."""
-    beds = places if solo else children
-    return beds, round(per_child_cost * children)
 
 
 @dataclass(frozen=True)
@@ -34,44 +28,44 @@ class OfferTerms:
 
     @classmethod
     def from_ranked(
-        cls, ranked: RankedHome, places: int, children: int, solo: bool, approximate: bool
+        cls, ranked: RankedHome, home: HomeWithFees, children: int, solo: bool, approximate: bool
     ) -> "OfferTerms":
         breakdown = ranked.breakdown
-        beds, cost = beds_and_cost(places, breakdown.weekly_cost, children, solo)
+        placement = placement_terms(home, children, solo)
         return cls(
             distance_km=round(breakdown.distance_km, 1),
             out_of_area=breakdown.out_of_area,
             at_a_distance=breakdown.at_a_distance,
             over_20_miles=breakdown.over_20_miles,
-            weekly_cost=cost,
-            beds=beds,
+            weekly_cost=round(placement.weekly_cost),
+            beds=placement.beds,
             children=children,
             group_impact=round(breakdown.group_impact, 1),
             ofsted_grade=OfstedGrade(breakdown.ofsted_grade),
             score=round(ranked.score),
-            solo=solo,
+            solo=placement.whole_home,
             approximate_location=approximate,
         )
 
     @classmethod
     def from_assignments(
-        cls, assignments: list[dict], places: int, solo: bool, approximate: bool
+        cls, assignments: list[dict], home: HomeWithFees, solo: bool, approximate: bool
     ) -> "OfferTerms":
         """A batch proposal's assignments for one unit (a child, or each child of a group)."""
         first = assignments[0]
-        beds, cost = beds_and_cost(places, first["weekly_cost"], len(assignments), solo)
+        placement = placement_terms(home, len(assignments), solo)
         return cls(
             distance_km=round(first["distance_km"], 1),
             out_of_area=first["out_of_area"],
             at_a_distance=first["at_a_distance"],
             over_20_miles=first["over_20_miles"],
-            weekly_cost=cost,
-            beds=beds,
+            weekly_cost=round(placement.weekly_cost),
+            beds=placement.beds,
             children=len(assignments),
             group_impact=round(sum(a["group_impact"] for a in assignments), 1),
             ofsted_grade=OfstedGrade(first["breakdown"]["ofsted_grade"]),
             score=round(sum(a["score"] for a in assignments)),
-            solo=solo,
+            solo=placement.whole_home,
             approximate_location=approximate,
         )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
+from matching.policy import DEFAULT_POLICY, Policy
 from matching.vocabulary import (
     HomeType,
     LivingAlongside,
@@ -24,8 +25,6 @@ from matching.vocabulary import (
     RiskToSelf,
     Sex,
 )
-
-from matching.policy import DEFAULT_POLICY, Policy
 
 SCHEMA = "hearth-matching/1"
 

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from statistics import mean
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -64,7 +65,7 @@ def proposals(run: BatchRun) -> list[Proposal]:
     units = _units(assignments, run.instance)
     urns = {unit[0]["home"] for unit in units}
     homes = {h.urn: h for h in db.session.scalars(select(Home).where(Home.urn.in_(urns)))}
-    solo = _solo_test(run.instance)
+    solo = _wanting_solo(run.instance)
     references = [a["referral"] for a in assignments]
     referrals = {
         r.reference: r
@@ -74,7 +75,8 @@ def proposals(run: BatchRun) -> list[Proposal]:
             .options(selectinload(Referral.offers))
         )
     }
-    built = [_proposal(unit, homes, referrals, solo) for unit in units]
+    as_matched = {h["id"]: h for h in run.instance["homes"] if h["id"] in urns}
+    built = [_proposal(unit, homes, as_matched, referrals, solo) for unit in units]
     beds_wanted: Counter = Counter()
     for proposal in built:
         beds_wanted[proposal.home] += proposal.terms.beds
@@ -93,7 +95,7 @@ def _units(assignments: list[dict], instance: dict) -> list[list[dict]]:
     return list(units.values())
 
 
-def _proposal(unit: list[dict], homes: dict, referrals: dict, solo) -> Proposal:
+def _proposal(unit: list[dict], homes: dict, as_matched: dict, referrals: dict, solo) -> Proposal:
     home = homes[unit[0]["home"]]
     children = [referrals[a["referral"]] for a in unit if a["referral"] in referrals]
     open_offers = [o for child in children for o in child.offers if o.status in OfferStatus.OPEN]
@@ -102,8 +104,8 @@ def _proposal(unit: list[dict], homes: dict, referrals: dict, solo) -> Proposal:
         home=home.urn,
         terms=OfferTerms.from_assignments(
             unit,
-            home.places,
-            solo(unit[0]["referral"], home.urn),
+            _fees(as_matched[home.urn]),
+            any(a["referral"] in solo for a in unit),
             home.location_precision == LocationPrecision.LOCAL_AUTHORITY,
         ),
         open=len(children) == len(unit) and all(lifecycle.is_waiting(c) for c in children),
@@ -113,12 +115,20 @@ def _proposal(unit: list[dict], homes: dict, referrals: dict, solo) -> Proposal:
     )
 
 
-def _solo_test(instance: dict):
-    """Whether a (referral, home) pairing is a solo placement: a child for whom solo is
-    recommended, or any child in a solo-only home, takes the whole home."""
-    solo_children = {r["id"] for r in instance["referrals"] if r["living_alongside"] == "solo"}
-    solo_homes = {h["id"] for h in instance["homes"] if h["solo_only"]}
-    return lambda referral, home: referral in solo_children or home in solo_homes
+def _fees(home: dict) -> SimpleNamespace:
+    """What the beds-and-cost rule reads of a home, as the run's instance gave it."""
+    return SimpleNamespace(
+        places=home["places"],
+        vacancies=home["vacancies"],
+        weekly_fee=home["weekly_fee"],
+        solo_only=home["solo_only"],
+        solo_weekly_fee=home.get("solo_weekly_fee"),
+    )
+
+
+def _wanting_solo(instance: dict) -> set[str]:
+    """The children for whom a solo placement is recommended."""
+    return {r["id"] for r in instance["referrals"] if r["living_alongside"] == "solo"}
 
 
 def summary(result: dict | None) -> dict | None:

@@ -118,8 +118,15 @@ def search(
     shown = _shown(result.ranked, max_km, lowest_grade)
     homes = _homes([r.home_id for r in shown[:SHOWN_CANDIDATES]])
     wants_solo = any(c.wants_solo for c in (child, *siblings))
+    table = matching_data.home_table()
     candidates = [
-        _candidate(ranked, homes[ranked.home_id], 1 + len(siblings), wants_solo)
+        _candidate(
+            ranked,
+            homes[ranked.home_id],
+            table.homes[table.index[ranked.home_id]],
+            1 + len(siblings),
+            wants_solo,
+        )
         for ranked in shown[:SHOWN_CANDIDATES]
     ]
     return SearchOutcome(
@@ -131,14 +138,15 @@ def search(
     )
 
 
-def _candidate(ranked: RankedHome, home: Home, children: int, wants_solo: bool) -> Candidate:
-    solo = wants_solo or home.statement_of_purpose.solo_only
+def _candidate(
+    ranked: RankedHome, home: Home, as_matched: matching.Home, children: int, wants_solo: bool
+) -> Candidate:
     approximate = home.location_precision == LocationPrecision.LOCAL_AUTHORITY
     return Candidate(
         ranked=ranked,
         home=home,
         vacancy_confirmed=vacancy_is_confirmed(home),
-        terms=OfferTerms.from_ranked(ranked, home.places, children, solo, approximate),
+        terms=OfferTerms.from_ranked(ranked, as_matched, children, wants_solo, approximate),
     )
 
 

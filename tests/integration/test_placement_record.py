@@ -3,6 +3,7 @@ by using Hearth as a person would, checked at the level that person notices."""
 
 from datetime import date, timedelta
 
+from geopy.distance import great_circle
 from sqlalchemy import func, select
 
 from commissioning.admin.services import create_user
@@ -14,8 +15,10 @@ from commissioning.models import (
     LocationRequest,
     Offer,
     Placement,
+    PostcodeArea,
     Referral,
     Resident,
+    StatementOfPurpose,
     User,
 )
 from commissioning.record import offers as record_offers
@@ -472,3 +475,34 @@ def test_an_approximate_location_is_said_and_the_provider_can_be_asked(app, comm
     assert asked.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(LocationRequest.home_urn == urn)) == 1
+
+
+# 5 and 11. Emergencies and the school a child must keep going to are hard rules
+
+
+def test_a_child_needed_today_is_offered_only_homes_that_take_emergencies(app, commissioner):
+    reference = written_referral(commissioner, child={"needed_by": "today"})
+    page = commissioner.get(f"/referrals/{reference}/search").get_data(as_text=True)
+    shown = candidates(page)
+    assert shown
+    with app.app_context():
+        homes = [db.session.get(Home, urn) for urn in shown]
+        assert all(home.statement_of_purpose.accepts_emergencies for home in homes)
+        refusing = db.session.scalar(
+            select(Home.urn)
+            .join(Home.statement_of_purpose)
+            .where(StatementOfPurpose.accepts_emergencies.is_(False))
+            .limit(1)
+        )
+    why = commissioner.get(f"/referrals/{reference}/search?why_not={refusing}")
+    assert "emergenc" in why.get_data(as_text=True).lower()
+
+
+def test_homes_beyond_the_school_travel_limit_are_not_offered(app, commissioner):
+    reference = written_referral(commissioner, location={"max_school_km": "4"})
+    page = commissioner.get(f"/referrals/{reference}/search").get_data(as_text=True)
+    with app.app_context():
+        school = db.session.get(PostcodeArea, "M13 9")
+        for urn in candidates(page):
+            home = db.session.get(Home, urn)
+            assert great_circle((home.lat, home.lon), (school.lat, school.lon)).km <= 4
