@@ -5,15 +5,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
-    GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
+from commissioning.forms import Choice, RadioChoice, WholeNumber
 from commissioning.vocabulary import Need
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
 from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, is_financial_year
@@ -28,10 +27,22 @@ class AreaFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    region = SelectField("Region", widget=GovSelect(), default="")
-    consortium = SelectField("Consortium", widget=GovSelect(), default="")
-    la = SelectField("Local authority", widget=GovSelect(), default="")
-    period = SelectField("Period", widget=GovSelect(), default="")
+    region = Choice(
+        "Region", {}, message="Select a region from the list", validators=[], default=""
+    )
+    consortium = Choice(
+        "Consortium", {}, message="Select a consortium from the list", validators=[], default=""
+    )
+    la = Choice(
+        "Local authority",
+        {},
+        message="Select a local authority from the list",
+        validators=[],
+        default="",
+    )
+    period = Choice(
+        "Period", {}, message="Select a period from the list", validators=[], default=""
+    )
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def set_choices(self, choices: AreaChoices, periods: list[str] | None = None) -> None:
@@ -52,35 +63,14 @@ class AreaFilterForm(FlaskForm):
         }
 
 
-class WholeNumberField(IntegerField):
-    """An IntegerField that leaves a bad value to its validators' messages, not WTForms'."""
-
-    def process_formdata(self, valuelist):
-        text = valuelist[0].replace(",", "").strip() if valuelist else ""
-        self.data = int(text) if text.isdigit() else None
-
-
-def whole_number(label: str, largest: int) -> WholeNumberField:
-    return WholeNumberField(
-        label,
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=f"Enter {label.lower()}"),
-            NumberRange(
-                min=0,
-                max=largest,
-                message=f"{label} must be a whole number from 0 to {largest:,}",
-            ),
-        ],
+def whole_number(label: str, largest: int, example: int) -> WholeNumber:
+    return WholeNumber(
+        label, minimum=0, maximum=largest, example=example, required=f"Enter {label.lower()}"
     )
 
 
 class NeedsAuthorityForm(FlaskForm):
-    la = SelectField(
-        "Local authority",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Choose the local authority")],
-    )
+    la = Choice("Local authority", {}, message="Select the local authority from the list")
 
     def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
         self.la.choices = [SelectChoice(code, name) for code, name in authorities]
@@ -103,23 +93,15 @@ class NeedsLineForm(NeedsAuthorityForm):
             InputRequired(message="Enter the period"),
         ],
     )
-    need_category = SelectField(
-        "Need",
-        widget=GovSelect(),
-        choices=[SelectChoice(need.value, need.label) for need in Need],
-        validators=[InputRequired(message="Choose the need")],
+    need_category = Choice("Need", Need, message="Select the need from the list")
+    placement_type = RadioChoice(
+        "Placement type", PLACEMENT_TYPES, message="Select the placement type"
     )
-    placement_type = RadioField(
-        "Placement type",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(token, name) for token, name in PLACEMENT_TYPES.items()],
-        validators=[InputRequired(message="Choose the placement type")],
-    )
-    projected_children = whole_number("Projected number of children", LARGEST_COUNT)
-    current_placements = whole_number("Current placements", LARGEST_COUNT)
-    current_annual_spend = whole_number("Current annual spend in pounds", LARGEST_SPEND)
+    projected_children = whole_number("Projected number of children", LARGEST_COUNT, 12)
+    current_placements = whole_number("Current placements", LARGEST_COUNT, 10)
+    current_annual_spend = whole_number("Current annual spend in pounds", LARGEST_SPEND, 250_000)
     submit = SubmitField("Save line", widget=GovSubmitInput())
 
     def validate_period(self, field):
-        if not is_financial_year(field.data.strip()):
+        if not is_financial_year((field.data or "").strip()):
             raise ValidationError("Enter the period as a financial year, like 2025-26")

@@ -334,7 +334,7 @@ def test_an_upload_without_a_file_or_for_another_authority_is_refused(analyst, a
         "/sufficiency/needs-analyses/upload", data={"csrf_token": token, "la": "E09000033"}
     ).get_data(as_text=True)
     assert "Choose a CSV file of your needs analysis" in text
-    assert "Not a valid choice" in text
+    assert "Select the local authority from the list" in text
     assert counts() == before
 
 
@@ -378,10 +378,10 @@ def test_a_bad_line_gets_a_message_on_each_field_and_writes_nothing(analyst, app
     ).get_data(as_text=True)
     for message in (
         "Enter the period as a financial year, like 2025-26",
-        "Not a valid choice",
-        "Choose the placement type",
-        "Projected number of children must be a whole number from 0 to 10,000",
-        "Current placements must be a whole number from 0 to 10,000",
+        "Select the need from the list",
+        "Select the placement type",
+        "Projected number of children must be between 0 and 10,000",
+        "Current placements must be a whole number, like 10",
         "Enter current annual spend in pounds",
     ):
         assert message in text
