@@ -98,7 +98,6 @@ class AssignmentModel:
         self.model = cp_model.CpModel()
         self.choices: list[tuple[int, int, cp_model.IntVar]] = []  # (unit, home, x)
         self.elsewhere: list[tuple[int, cp_model.IntVar]] = []  # (unit, elsewhere)
-        self.pairs: list[tuple[int, int, int, cp_model.IntVar]] = []  # (unit, unit, home, y)
         self._fixed_in: dict[int, list[int]] = defaultdict(list)
         for u, h in self.fixed.items():
             self._fixed_in[h].append(u)
@@ -174,7 +173,6 @@ class AssignmentModel:
                     self.model.add_bool_or([~x_u, ~x_v])
                 elif points > 0:
                     together = self.model.new_bool_var(f"y_{u}_{v}_{h}")
-                    self.pairs.append((u, v, h, together))
                     self.model.add_bool_or([~x_u, ~x_v, together])
                     impact_terms.append((together, points))
         return impact_terms
@@ -189,20 +187,24 @@ class AssignmentModel:
     ) -> StageOutcome:
         """Minimise cost at value >= min_value."""
         model = self.model.clone()
-        # A complete hint (pair variables too) lets CP-SAT start from it rather than repair it.
+        # Hint each unit's home only, never a value for every variable. CP-SAT takes a
+        # complete hint as its first solution before its interleaved workers start and files
+        # it only once they run: stopped in between (a time limit reached while our callback
+        # waits for the GIL, a stop), OR-Tools 9.15 postsolves an empty solution and aborts
+        # the process (`solution->size() == postsolve_mapping.size()`). A partial hint is
+        # followed by the first worker instead, whose solution is filed like any other.
         for u, h, x in self.choices:
-            model.add_hint(x, hint.get(u) == h)
-        for u, v, h, together in self.pairs:
-            model.add_hint(together, hint.get(u) == h and hint.get(v) == h)
-        for _, z in self.elsewhere:
-            model.add_hint(z, False)
+            if hint.get(u) == h:
+                model.add_hint(x, True)
         model.add(self.value >= min_value)
         model.minimize(self.cost)
         solver = _solver(settings)
         callback = _ProgressCallback(self, context, stage, hint)
         status = solver.solve(model, callback)
         bound = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # The hint is feasible, so the bound holds even if CP-SAT was stopped (UNKNOWN) before
+        # its first worker had followed the hint to a solution.
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             bound = float(solver.best_objective_bound)
         return StageOutcome(callback.best, bound, callback.stopped)
 
