@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from commissioning import vocabulary
 from commissioning.auth.access import enforce_declared_access
+from commissioning.batches import runner as batch_runner
 from commissioning.config import config_from_environment
 from commissioning.extensions import csrf, db, limiter, login_manager, migrate
 from commissioning.registry.queries import vacancy_is_confirmed
@@ -74,6 +75,7 @@ def _set_up_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"
+    batch_runner.init_app(app)
     import commissioning.auth.users  # noqa: F401  (registers the user loader)
     import sufficiency.models  # noqa: F401  (its tables, for migrations and `flask db check`)
 

@@ -39,7 +39,7 @@ def config_from_environment(instance_path: Path) -> dict:
         "HOMES_PER_PAGE": 50,
         # Sign-in attempts are counted in Redis where there is one, so every worker agrees.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
-        # With Redis, batch proposals run on RQ workers; without, in a thread of the web app.
+        # With Redis, batch proposals run on RQ workers; without, in processes the web app starts.
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # A running batch whose worker has not reported for this long has died.
         "BATCH_STALE_SECONDS": int(os.environ.get("HEARTH_BATCH_STALE_SECONDS", "30")),

@@ -1,8 +1,8 @@
 """Starting, cancelling and acting on batch runs."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from commissioning import audit
 from commissioning.batches import runner
@@ -10,11 +10,6 @@ from commissioning.extensions import db
 from commissioning.models import BatchRun, Referral, User
 from commissioning.referrals import services as referral_services
 from commissioning.transactions import transactional
-
-STALLED_MESSAGE = (
-    "The worker running this proposal stopped reporting (it was stopped or the machine "
-    "restarted). Nothing was proposed; start it again."
-)
 
 
 @transactional
@@ -65,18 +60,6 @@ def request_cancel(run: BatchRun, user: User) -> None:
     elif run.status == "running":
         run.cancel_requested = True
     audit.record(user, "batch.cancel", "batch", run.reference)
-
-
-@transactional
-def fail_stalled_runs(stale_after_seconds: int) -> None:
-    """A run whose worker died (killed, machine restarted) stops reporting: mark it failed
-    rather than leave it "running" for ever."""
-    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_seconds)
-    db.session.execute(
-        update(BatchRun)
-        .where(BatchRun.status == "running", BatchRun.heartbeat_at < cutoff)
-        .values(status="failed", message=STALLED_MESSAGE, finished_at=datetime.now(UTC))
-    )
 
 
 @transactional

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -31,7 +30,6 @@ def _lead_only() -> None:
 
 def _own_run(reference: str):
     _lead_only()
-    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     run = queries.run_of(current_user, reference)
     if run is None:
         abort(404)
@@ -42,7 +40,6 @@ def _own_run(reference: str):
 @allow("commissioner")
 def index():
     _lead_only()
-    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     return render_template("batches/index.html", runs=queries.runs_of(current_user))
 
 
