@@ -23,6 +23,9 @@ from commissioning.extensions import db
 from commissioning.models import BatchRun
 
 REPORT_EVERY_SECONDS = 0.5
+# The request that queues a run commits just after handing it over (so that a run nothing
+# will solve is never kept); a job that starts first waits this long for that commit.
+COMMIT_LANDS_WITHIN_SECONDS = 30
 UNFINISHED = ("queued", "running")
 
 STALLED_MESSAGE = (
@@ -59,9 +62,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _queued_run(run_id: int) -> BatchRun | None:
+    deadline = time.monotonic() + COMMIT_LANDS_WITHIN_SECONDS
+    while (run := db.session.get(BatchRun, run_id)) is None and time.monotonic() < deadline:
+        db.session.rollback()  # the next read sees what was committed since
+        time.sleep(0.2)
+    return run if run is not None and run.status == "queued" else None
+
+
 def _execute(app, run_id: int) -> None:
-    run = db.session.get(BatchRun, run_id)
-    if run is None or run.status != "queued":
+    run = _queued_run(run_id)
+    if run is None:
         return
     run.status, run.started_at, run.heartbeat_at = "running", _now(), _now()
     db.session.commit()

@@ -12,7 +12,6 @@ from commissioning.referrals import services as referral_services
 from commissioning.transactions import transactional
 
 
-@transactional
 def _create_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
     run = BatchRun(
         reference=referral_services.new_reference("B"),
@@ -46,8 +45,10 @@ def _create_run(user: User, referrals: list[Referral], settings: dict, parent=No
     return run
 
 
+@transactional
 def start_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
-    """Record the run, then hand it to the runner (after the commit, so the job finds it)."""
+    """Record the run and hand it to its runner in one transaction: if nothing would run it
+    (runner.CannotStart), nothing is kept. The job waits for this commit (jobs.py)."""
     run = _create_run(user, referrals, settings, parent)
     runner.submit(run.id, run.time_limit)
     return run

@@ -16,9 +16,9 @@ from sqlalchemy import event, func, select
 from commissioning.admin.services import create_user
 from commissioning.app import create_app
 from commissioning.batches.jobs import CRASHED_MESSAGE, SHUTDOWN_MESSAGE, STALLED_MESSAGE
-from commissioning.batches.runner import supervisor_of
+from commissioning.batches.runner import UNAVAILABLE, supervisor_of
 from commissioning.extensions import db
-from commissioning.models import BatchRun, Offer, Referral, User
+from commissioning.models import AuditEvent, BatchRun, Offer, Referral, User
 from tests.conftest import batch_jobs_of
 from tests.integration.conftest import csrf_token, sign_in
 
@@ -34,18 +34,23 @@ ENDED = ("finished", "cancelled", "failed")
 UNENDING = 600
 
 
-def start_batch(client, time_limit: int = 2, referrals: list[str] | None = None) -> str:
+def post_start(client, time_limit: int):
     page = client.get("/batches/new").get_data(as_text=True)
     waiting = re.findall(r'name="referrals" type="checkbox" value="([^"]+)"', page)
     data = {
         "csrf_token": csrf_token(page),
         "time_limit": str(time_limit),
         **WEIGHTS,
-        "referrals": referrals or waiting,
+        "referrals": waiting,
     }
     started = time.perf_counter()
     response = client.post("/batches/new", data=data)
     assert time.perf_counter() - started < 2, "starting a batch must not block the request"
+    return response
+
+
+def start_batch(client, time_limit: int = 2) -> str:
+    response = post_start(client, time_limit)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -241,6 +246,14 @@ def the_job_process() -> int:
     return job
 
 
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(BatchRun)),
+            db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        )
+
+
 def test_a_batch_is_solved_in_a_process_of_its_own_not_in_the_web_process(commissioner):
     batch = start_batch(commissioner, time_limit=UNENDING)
     wait_for(commissioner, batch, statuses=("running",))
@@ -273,6 +286,20 @@ def test_a_web_process_that_stops_cancels_its_running_batches(web_process):
     assert batch_jobs_of(os.getpid()) == []
     run = wait_for(client, batch, seconds=1)
     assert (run["status"], run["message"]) == ("cancelled", SHUTDOWN_MESSAGE)
+
+
+def test_with_redis_down_starting_a_batch_says_so_and_keeps_nothing(app):
+    down = app_beside(app, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        before = counts(app)
+        response = post_start(lead_client(down), time_limit=1)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "There is a problem" in text and UNAVAILABLE in text
+        assert "Start a batch proposal" in text
+        assert counts(app) == before
+    finally:
+        close(down)
 
 
 def test_the_pages_of_batch_runs_write_nothing(app, commissioner):
@@ -393,7 +420,7 @@ def redis_app(app):
 
 @pytest.fixture
 def worker(redis_app):
-    """An RQ worker process on the batches queue."""
+    """An RQ worker process on the batches queue, ready for work."""
     environment = {
         **os.environ,
         "DATABASE_URL": redis_app.config["SQLALCHEMY_DATABASE_URI"],
@@ -412,9 +439,21 @@ def worker(redis_app):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    wait_until_a_worker_listens()
     yield process
     if process.poll() is None:
         kill_with_its_work_horse(process)
+
+
+def wait_until_a_worker_listens(seconds: float = 30) -> None:
+    from redis import Redis
+    from rq import Queue, Worker
+
+    queue = Queue("batches", connection=Redis.from_url(REDIS_URL))
+    deadline = time.monotonic() + seconds
+    while Worker.count(queue=queue) == 0:
+        assert time.monotonic() < deadline, f"no RQ worker registered within {seconds} s"
+        time.sleep(0.1)
 
 
 def kill_with_its_work_horse(worker) -> None:
@@ -441,6 +480,15 @@ def test_with_redis_the_batch_runs_in_a_worker_process(redis_app, worker):
     while finished.count == 0 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert finished.count == 1
+
+
+def test_with_no_worker_starting_a_batch_says_so_and_keeps_nothing(app, redis_app):
+    before = counts(app)
+    response = post_start(lead_client(redis_app), time_limit=1)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "There is a problem" in text and UNAVAILABLE in text
+    assert counts(app) == before
 
 
 def test_a_killed_worker_leaves_its_run_failed_not_running(redis_app, worker):
