@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import matching
 from commissioning import vocabulary
 from commissioning.auth.access import enforce_declared_access
+from commissioning.batches import runner as batch_runner
 from commissioning.config import UPLOAD_LIMIT_MB, config_from_environment
 from commissioning.extensions import csrf, db, limiter, login_manager, migrate
 from commissioning.homes import vacancy_is_confirmed
@@ -95,6 +96,7 @@ def _set_up_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"
+    batch_runner.init_app(app)
     import commissioning.auth.users  # noqa: F401  (registers the user loader)
     import sufficiency.models  # noqa: F401  (its tables, for migrations and `flask db check`)
 

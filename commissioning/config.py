@@ -55,7 +55,7 @@ def config_from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "hearth",
-        # With Redis, batch proposals run on RQ workers; without, in a thread of the web app.
+        # With Redis, batch proposals run on RQ workers; without, in processes the web app starts.
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # A running batch whose worker has not reported for this long has died.
         "BATCH_STALE_SECONDS": int(os.environ.get("HEARTH_BATCH_STALE_SECONDS", "30")),

@@ -1,8 +1,8 @@
 """Starting, cancelling and acting on batch runs."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from commissioning import audit
 from commissioning.batches import runner
@@ -14,13 +14,7 @@ from commissioning.record.history import new_reference
 from commissioning.transactions import transactional
 from commissioning.vocabulary import AuditAction, AuditObject, BatchStatus
 
-STALLED_MESSAGE = (
-    "The worker running this proposal stopped reporting (it was stopped or the machine "
-    "restarted). Nothing was proposed; start it again."
-)
 
-
-@transactional
 def _create_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
     run = BatchRun(
         reference=new_reference("B"),
@@ -54,8 +48,10 @@ def _create_run(user: User, referrals: list[Referral], settings: dict, parent=No
     return run
 
 
+@transactional
 def start_run(user: User, referrals: list[Referral], settings: dict, parent=None) -> BatchRun:
-    """Record the run, then hand it to the runner (after the commit, so the job finds it)."""
+    """Record the run and hand it to its runner in one transaction: if nothing would run it
+    (runner.CannotStart), nothing is kept. The job waits for this commit (jobs.py)."""
     run = _create_run(user, referrals, settings, parent)
     runner.submit(run.id, run.time_limit)
     return run
@@ -68,18 +64,6 @@ def request_cancel(run: BatchRun, user: User) -> None:
     elif run.status == BatchStatus.RUNNING:
         run.cancel_requested = True
     audit.record(user, AuditAction.BATCH_CANCEL, AuditObject.BATCH, run.reference)
-
-
-@transactional
-def fail_stalled_runs(stale_after_seconds: int) -> None:
-    """A run whose worker died (killed, machine restarted) stops reporting: mark it failed
-    rather than leave it "running" for ever."""
-    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_seconds)
-    db.session.execute(
-        update(BatchRun)
-        .where(BatchRun.status == BatchStatus.RUNNING, BatchRun.heartbeat_at < cutoff)
-        .values(status=BatchStatus.FAILED, message=STALLED_MESSAGE, finished_at=datetime.now(UTC))
-    )
 
 
 @transactional

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -15,7 +14,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from commissioning.auth.access import allow
-from commissioning.batches import queries, services
+from commissioning.batches import queries, runner, services
 from commissioning.batches.forms import CancelForm, PairingForm, SendProposalsForm, StartBatchForm
 from commissioning.batches.instances import open_referrals, referrals_by_reference
 from commissioning.matching_data import home_table
@@ -30,7 +29,6 @@ LEADS_RUN = {"lead": True, "owns": "consortium_batch"}
 
 
 def _own_run(reference: str):
-    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     run = queries.run_of(current_user, reference)
     if run is None:
         abort(404)
@@ -40,7 +38,6 @@ def _own_run(reference: str):
 @batches.route("/")
 @allow(Role.COMMISSIONER, **LEAD)
 def index():
-    services.fail_stalled_runs(current_app.config["BATCH_STALE_SECONDS"])
     return render_template("batches/index.html", runs=queries.runs_of(current_user))
 
 
@@ -63,9 +60,17 @@ def new():
     ]
     if form.validate_on_submit():
         chosen = [r for r in waiting if r.reference in form.referrals.data]
-        run = services.start_run(
-            current_user, chosen, {"time_limit": form.time_limit.data, "weights": form.weights()}
-        )
+        try:
+            run = services.start_run(
+                current_user,
+                chosen,
+                {"time_limit": form.time_limit.data, "weights": form.weights()},
+            )
+        except runner.CannotStart:
+            unavailable = [{"text": runner.UNAVAILABLE}]
+            return render_template(
+                "batches/new.html", form=form, waiting=waiting, page_errors=unavailable
+            ), 503
         return redirect(url_for("batches.show", batch=run.reference))
     return render_template("batches/new.html", form=form, waiting=waiting)
 
@@ -135,7 +140,11 @@ def rerun(batch: str):
                 "exclusions": _without(run.exclusions, pairing)
                 + ([pairing] if form.action.data == "exclude" else []),
             }
-            again = services.start_run(current_user, in_run, settings, parent=run)
+            try:
+                again = services.start_run(current_user, in_run, settings, parent=run)
+            except runner.CannotStart:
+                flash(runner.UNAVAILABLE, "important")
+                return redirect(url_for("batches.show", batch=batch))
             return redirect(url_for("batches.show", batch=again.reference))
     problems = "; ".join(error for errors in form.errors.values() for error in errors)
     flash(f"Check the pairing: {problems}", "important")

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from commissioning import demo
+
 pytestmark = pytest.mark.e2e
 
 TIME_LIMIT_SECONDS = 3
@@ -115,3 +117,9 @@ def test_a_progress_page_whose_session_ends_sends_the_lead_to_sign_in(page):
     page.wait_for("location.pathname === '/sign-in'")
     assert reference in page.driver.current_url  # back to the run once signed in again
     assert page.console_errors() == []
+    page.fill("email", f"commissioner@{demo.DEMO_DOMAIN}")
+    page.fill("password", demo.DEMO_PASSWORD)
+    page.press("form [type=submit]")
+    assert page.path == f"/batches/{reference}"
+    # The run ends by itself, as every test's must (tests/conftest.py).
+    page.wait_for(ON_THE_RESULT_PAGE, seconds=RUN_ENDS_WITHIN_SECONDS)

@@ -59,7 +59,7 @@ CONSTRUCTOR_ARGUMENTS = {
 def _every_form_class() -> list[type[FlaskForm]]:
     for package in (commissioning, sufficiency):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            if "migrations" not in module.name:
+            if "migrations" not in module.name and not module.name.endswith("__main__"):
                 importlib.import_module(module.name)
     found, waiting = set(), list(FlaskForm.__subclasses__())
     while waiting:
