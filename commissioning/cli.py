@@ -1,4 +1,5 @@
-"""Flask CLI commands: the one place outside requests where work is committed."""
+"""Flask CLI commands. Each commits its own work once it has all been checked (outside
+requests, writes commit here or in a batch job, commissioning/batches/jobs.py)."""
 
 from datetime import date
 from pathlib import Path
