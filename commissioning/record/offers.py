@@ -55,7 +55,8 @@ def send(referral: Referral, homes: dict[str, OfferTerms], user: User) -> list[O
     db.session.add_all(offers)
     for child in children:
         if child.status == ReferralStatus.READY:
-            move(child, ReferralStatus.OFFERED, user, note=f"Sent to {len(offers)} home(s)")
+            count = f"{len(offers)} home{'' if len(offers) == 1 else 's'}"
+            move(child, ReferralStatus.OFFERED, user, note=count)
     db.session.flush()
     for offer in offers:
         terms = offer.terms

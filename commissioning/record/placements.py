@@ -49,17 +49,20 @@ def approvals_needed(terms: OfferTerms) -> list[ApprovalKind]:
 
 
 def _check(offer: Offer, start_date: date, approvals: list[ApprovalGiven], today: date):
+    problems = []
     if start_date < today:
-        raise RecordProblem("start_date", "The start date must be today or in the future")
+        problems.append(("start_date", "The start date must be today or in the future"))
     given = {approval.kind: approval for approval in approvals}
     for kind in approvals_needed(offer.terms):
         approval = given.get(kind)
         if approval is None:
-            raise RecordProblem(f"{kind}_name", f"Enter who gave the approval: {kind.label}")
-        if approval.approved_on > today:
-            raise RecordProblem(
-                f"{kind}_approved_on", "The date of approval must be today or in the past"
+            problems.append((f"{kind}_name", f"Enter who gave the approval: {kind.label}"))
+        elif approval.approved_on > today:
+            problems.append(
+                (f"{kind}_approved_on", "The date of approval must be today or in the past")
             )
+    if problems:
+        raise RecordProblem(*problems[0], *problems[1:])
 
 
 @transactional
@@ -139,7 +142,7 @@ def _place(child, position: int, offer: Offer, start_date: date, user: User) -> 
             placement=placement,
         )
     )
-    move(child, ReferralStatus.PLACED, user, note=f"Placed in home {offer.home_urn}")
+    move(child, ReferralStatus.PLACED, user, note=f"home {offer.home_urn}")
     audit.record(
         user,
         AuditAction.PLACEMENT_CONFIRM,

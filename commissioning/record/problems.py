@@ -4,12 +4,14 @@ from commissioning.lifecycle import NotAllowedNow
 
 
 class RecordProblem(ValueError):
-    """Input that passed the form but not the record: reported on the named field."""
+    """Input that passed the form but not the record: reported on the named field (and on
+    any others given, so a person sees every problem at once)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *more: tuple[str, str]):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.problems = [(field, message), *more]
 
 
 class NoBedLeft(Exception):

@@ -69,9 +69,10 @@ class CandidateMap:
     homes: list[Point]
 
 
-# Homes known only by their authority share its centre: drawn round it, this far apart, so
-# that none hides another.
-RING_RADIUS = 9
+# Homes known only by their authority share its centre: drawn on a ring round it, each this
+# much of the ring's length apart (a marker is 14 wide), so that none hides another.
+MARKER_SPACING = 17
+SMALLEST_RING = 10
 
 
 def candidate_map(child: tuple[float, float], homes, authorities) -> CandidateMap:
@@ -106,8 +107,9 @@ def _spread(points: list[Point]) -> list[Point]:
         if len(together) == 1:
             spread.extend(together)
             continue
+        radius = max(SMALLEST_RING, MARKER_SPACING * len(together) / (2 * pi))
         for k, point in enumerate(together):
             angle = 2 * pi * k / len(together)
-            moved = (round(x + RING_RADIUS * cos(angle), 1), round(y + RING_RADIUS * sin(angle), 1))
+            moved = (round(x + radius * cos(angle), 1), round(y + radius * sin(angle), 1))
             spread.append(Point(*moved, point.label, point.approximate))
     return sorted(spread, key=lambda point: int(point.label))

@@ -46,8 +46,9 @@ def _to_referral(reference: str):
 
 
 def _problem_on(form, problem: RecordProblem):
-    field = form._fields.get(problem.field)
-    (field.errors if field is not None else form.form_errors).append(problem.message)
+    for name, message in problem.problems:
+        field = form._fields.get(name)
+        (field.errors if field is not None else form.form_errors).append(message)
 
 
 @referrals.route("/")

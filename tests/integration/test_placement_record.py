@@ -456,7 +456,7 @@ def test_an_approximate_location_is_said_and_the_provider_can_be_asked(app, comm
         commissioner, location={"avoid_sector": "M14 5", "avoid_radius_km": "3"}
     )
     page = commissioner.get(f"/referrals/{reference}/search").get_data(as_text=True)
-    assert "(the home's location is approximate)" in page
+    assert "approximate: the home's location is known only by its local authority" in page
     assert "hearth-map__home--approximate" in page
     assert "Homes left out only because of where they might be" in page
     with app.app_context():
