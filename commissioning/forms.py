@@ -223,10 +223,11 @@ def _presence(required: str | None):
     return DataRequired(message=required) if required else Optional()
 
 
-def text_field(label: str, *, limit: int, required: str | None = None, hint: str | None = None):
-    return StringField(
+def _text(kind, widget, label: str, limit: int, required: str | None, hint: str | None, **kw):
+    """Text a person types: trimmed, without NULs, within the column's length."""
+    return kind(
         label,
-        widget=GovTextInput(),
+        widget=widget,
         filters=[_stripped],
         description=hint or "",
         validators=[
@@ -234,22 +235,24 @@ def text_field(label: str, *, limit: int, required: str | None = None, hint: str
             refuse_nul,
             Length(max=limit, message=f"{label} must be {limit} characters or fewer"),
         ],
+        **kw,
     )
+
+
+def text_field(label: str, *, limit: int, required: str | None = None, hint: str | None = None):
+    return _text(StringField, GovTextInput(), label, limit, required, hint)
 
 
 def long_text(label: str, *, limit: int, required: str | None = None, hint: str | None = None):
     """A text area with a character count; blank or only spaces counts as not answered."""
-    return TextAreaField(
+    return _text(
+        TextAreaField,
+        GovCharacterCount(),
         label,
-        widget=GovCharacterCount(),
-        filters=[_stripped],
-        description=hint or "",
+        limit,
+        required,
+        hint,
         render_kw={"params": {"maxlength": limit}},
-        validators=[
-            _presence(required),
-            refuse_nul,
-            Length(max=limit, message=f"{label} must be {limit} characters or fewer"),
-        ],
     )
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from commissioning.admin.services import create_user
 from commissioning.extensions import db
 from commissioning.models import Home, Offer, Referral, User, offer_child
-from commissioning.vocabulary import Role
+from commissioning.terms import OfferTerms
+from commissioning.vocabulary import OfstedGrade, Role
 from tests.integration.conftest import csrf_token
 
 SECTIONS = {
@@ -138,14 +139,20 @@ def confirm(client, reference: str, offer: int, start_on: date | None = None, **
     return post_form(client, f"/referrals/{reference}/offers/{offer}/confirm", **data)
 
 
-def home_with_places(app, places: int = 2, vacancies: int | None = None) -> str:
-    """An open home with a statement of purpose and room: its vacancies set as asked."""
-    with app.app_context():
-        home = db.session.scalar(
-            select(Home)
-            .where(Home.registration_status == "active", Home.places >= places)
-            .join(Home.statement_of_purpose)
-            .order_by(Home.urn)
-            .limit(1)
-        )
-        return home.urn
+def terms(**changes) -> OfferTerms:
+    """The terms of an offer to a nearby good home for one child, changed as asked."""
+    nearby = {
+        "distance_km": 3.0,
+        "out_of_area": False,
+        "at_a_distance": False,
+        "over_20_miles": False,
+        "weekly_cost": 5000,
+        "beds": 1,
+        "children": 1,
+        "group_impact": 0.0,
+        "ofsted_grade": OfstedGrade.GOOD,
+        "score": 5030,
+        "solo": False,
+        "approximate_location": False,
+    }
+    return OfferTerms(**{**nearby, **changes})

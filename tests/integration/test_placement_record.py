@@ -22,13 +22,11 @@ from commissioning.models import (
     User,
 )
 from commissioning.record import offers as record_offers
-from commissioning.terms import OfferTerms
 from commissioning.vocabulary import (
     ApprovalKind,
     LocationPrecision,
     OfferStatus,
     OfferWithdrawal,
-    OfstedGrade,
     ReferralStatus,
     Role,
 )
@@ -46,6 +44,7 @@ from tests.integration.journeys import (
     respond,
     send_to,
     submit,
+    terms,
     written_referral,
 )
 
@@ -374,7 +373,7 @@ def test_a_lead_follows_an_offer_it_sent_for_another_authority(app, commissioner
     assert check.status_code == 200
 
 
-TERMS = OfferTerms(5.0, True, False, False, 5000, 1, 1, 0.0, OfstedGrade.GOOD, 5000, False, False)
+TERMS = terms(distance_km=5.0, out_of_area=True)
 
 
 def _commissioner_of(app, la_code: str):

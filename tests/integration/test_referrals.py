@@ -11,8 +11,7 @@ from commissioning.models import AuditEvent, Home, Offer, Placement, Referral, U
 from commissioning.record import offers as record_offers
 from commissioning.record import placements
 from commissioning.record.problems import NoBedLeft
-from commissioning.terms import OfferTerms
-from commissioning.vocabulary import OfferStatus, OfstedGrade, ReferralStatus, Role
+from commissioning.vocabulary import OfferStatus, ReferralStatus, Role
 from tests.integration.conftest import csrf_token
 from tests.integration.journeys import (
     ASSESSMENT,
@@ -26,6 +25,7 @@ from tests.integration.journeys import (
     respond,
     send_to,
     start,
+    terms,
     written_referral,
 )
 
@@ -241,30 +241,13 @@ def test_a_decline_needs_a_reason_and_an_acceptance_a_real_assessment(app, commi
         assert db.session.get(Offer, offer).status == OfferStatus.SENT
 
 
-def _terms() -> OfferTerms:
-    return OfferTerms(
-        distance_km=3.0,
-        out_of_area=False,
-        at_a_distance=False,
-        over_20_miles=False,
-        weekly_cost=5000,
-        beds=1,
-        children=1,
-        group_impact=0.0,
-        ofsted_grade=OfstedGrade.GOOD,
-        score=5030,
-        solo=False,
-        approximate_location=False,
-    )
-
-
 def accepted_offer_for_last_bed(app, commissioner, urn: str) -> int:
     """A new referral, sent to home urn and accepted by its provider."""
     reference = written_referral(commissioner)
     with app.app_context():
         referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
         user = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER))
-        offer = record_offers.send(referral, {urn: _terms()}, user)[0]
+        offer = record_offers.send(referral, {urn: terms()}, user)[0]
         record_offers.answer(offer, True, user, **ASSESSMENT)
         return offer.id
 

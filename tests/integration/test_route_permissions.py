@@ -7,9 +7,9 @@ from sqlalchemy import select
 from commissioning.auth.access import Access, declared_access
 from commissioning.extensions import db
 from commissioning.models import BatchRun, Consortium, Home, Offer, Referral, User
-from commissioning.terms import OfferTerms
-from commissioning.vocabulary import BatchStatus, OfstedGrade, Role
+from commissioning.vocabulary import BatchStatus, Role
 from tests.integration.conftest import csrf_token, demo_provider_homes, sign_in
+from tests.integration.journeys import terms
 
 # Routes a person may open without signing in.
 PUBLIC_ENDPOINTS = {
@@ -40,16 +40,15 @@ def test_only_the_expected_routes_are_public(app):
     assert public == PUBLIC_ENDPOINTS
 
 
-def _terms() -> OfferTerms:
-    return OfferTerms(
-        12.5, True, False, False, 6100, 1, 1, 2.0, OfstedGrade.GOOD, 6900, False, False
-    )
-
-
 def _tenant(commissioner: User, urn: str, reference: str) -> dict:
     """Route arguments naming one tenant's records: a home, a referral, an offer, a run."""
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
-    offer = Offer(children=[referral], home_urn=urn, sent_by=commissioner, terms=_terms())
+    offer = Offer(
+        children=[referral],
+        home_urn=urn,
+        sent_by=commissioner,
+        terms=terms(distance_km=12.5, out_of_area=True),
+    )
     run = BatchRun(
         reference=f"B-{reference[2:]}",
         consortium_id=commissioner.consortium_id,

@@ -13,13 +13,13 @@ from commissioning.models import AuditEvent, Home, Placement, Referral, User
 from commissioning.record import offers, placements
 from commissioning.record import referrals as record
 from commissioning.record.placements import ApprovalGiven
-from commissioning.terms import OfferTerms
-from commissioning.vocabulary import ApprovalKind, NeededBy, OfstedGrade, Sex
+from commissioning.vocabulary import ApprovalKind, NeededBy, Sex
 from sufficiency.dashboards import KINDS
 from sufficiency.metrics.tables import Provenance
 from sufficiency.models import NeedsAnalysis, PlacementRecord
 from sufficiency.needs_file import template_csv
 from tests.integration.conftest import csrf_token, sign_in
+from tests.integration.journeys import terms
 
 MANCHESTER = "E08000003"
 
@@ -149,19 +149,13 @@ def test_each_dashboard_renders_nationally_with_its_tables_as_csv(admin, kind):
 # ---- placements, offers and referrals recorded in Hearth
 
 # The terms a commissioner saw when sending: far from home and over £10,000 a week.
-FAR_AND_COSTLY = OfferTerms(
+FAR_AND_COSTLY = terms(
     distance_km=80.0,
     out_of_area=True,
     at_a_distance=True,
     over_20_miles=True,
     weekly_cost=12_000,
-    beds=1,
-    children=1,
-    group_impact=0.0,
-    ofsted_grade=OfstedGrade.GOOD,
     score=12_080,
-    solo=False,
-    approximate_location=False,
 )
 ASSESSMENT = {
     "impact_on_group": "Settled group of older girls; no shared risks.",
