@@ -56,9 +56,11 @@ class VacanciesForm(VersionedForm):
         # A bed is vacant, or a child of the current group sleeps in it: never both.
         room = self.places - self.living_there
         if field.data is not None and field.data > room:
+            places = f"{self.places} registered place{'' if self.places == 1 else 's'}"
+            children = f"{self.living_there} {'child' if self.living_there == 1 else 'children'}"
             raise ValidationError(
-                f"Vacant beds must be {room} or fewer: the home has {self.places} registered "
-                f"places and {self.living_there} children living there"
+                f"Vacant beds must be {room} or fewer: the home has {places} and {children} "
+                "living there"
             )
 
 

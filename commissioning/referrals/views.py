@@ -149,6 +149,7 @@ def show(reference: str):
         siblings=queries.siblings_of(referral),
         sections=SECTIONS,
         own=referral.placing_la_code == current_user.la_code,
+        sendable=lifecycle.can_send(offers.children_of(referral)),
         form=ButtonForm(),
     )
 
