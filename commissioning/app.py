@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g, render_template
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -19,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Pages may widen style-src by setting g.csp_style_src (the plotly dashboards do, for plotly.js's
 # injected stylesheet: sufficiency.views); every other page keeps it strict.
 STRICT_STYLE_SRC = "'self'"
+
+COMPRESSED_TYPES = ("text/html", "text/css", "text/javascript", "application/json", "text/csv")
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back, reload the page and try again."),
@@ -72,6 +75,9 @@ def _set_up_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    # Pages, scripts and CSV go compressed (zstd, brotli or gzip, as the browser accepts).
+    app.config.setdefault("COMPRESS_MIMETYPES", [*COMPRESSED_TYPES])
+    Compress(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"
     import commissioning.auth.users  # noqa: F401  (registers the user loader)

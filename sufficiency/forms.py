@@ -1,6 +1,8 @@
 """Forms: the dashboards' area filter, and a needs analysis uploaded or entered line by line.
 Every field says what is wrong with it, GOV.UK style."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -16,10 +18,33 @@ from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from commissioning.vocabulary import NEEDS
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
-from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, is_financial_year
+from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, period_problem
 from sufficiency.queries import AreaChoices
 
 EVERYWHERE = SelectChoice("", "All in your area")
+
+
+class ChoiceMessage:
+    """A choice field whose value is not among its choices says so in GOV.UK words, not
+    WTForms' "Not a valid choice"."""
+
+    def __init__(self, *args, not_a_choice: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_a_choice = not_a_choice
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.not_a_choice) from None
+
+
+class ListField(ChoiceMessage, SelectField):
+    pass
+
+
+class OptionsField(ChoiceMessage, RadioField):
+    pass
 
 
 class AreaFilterForm(FlaskForm):
@@ -28,10 +53,24 @@ class AreaFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    region = SelectField("Region", widget=GovSelect(), default="")
-    consortium = SelectField("Consortium", widget=GovSelect(), default="")
-    la = SelectField("Local authority", widget=GovSelect(), default="")
-    period = SelectField("Period", widget=GovSelect(), default="")
+    region = ListField(
+        "Region", widget=GovSelect(), default="", not_a_choice="Choose a region from the list"
+    )
+    consortium = ListField(
+        "Consortium",
+        widget=GovSelect(),
+        default="",
+        not_a_choice="Choose a consortium from the list",
+    )
+    la = ListField(
+        "Local authority",
+        widget=GovSelect(),
+        default="",
+        not_a_choice="Choose a local authority from the list",
+    )
+    period = ListField(
+        "Period", widget=GovSelect(), default="", not_a_choice="Choose a period from the list"
+    )
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def set_choices(self, choices: AreaChoices, periods: list[str] | None = None) -> None:
@@ -76,14 +115,18 @@ def whole_number(label: str, largest: int) -> WholeNumberField:
 
 
 class NeedsAuthorityForm(FlaskForm):
-    la = SelectField(
+    la = ListField(
         "Local authority",
+        not_a_choice="Choose a local authority you write needs analyses for",
         widget=GovSelect(),
         validators=[InputRequired(message="Choose the local authority")],
     )
 
-    def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
+    def set_authorities(self, authorities: list[tuple[str, str]], own: str | None) -> None:
+        """The authorities the user may write for; their own chosen until they choose."""
         self.la.choices = [SelectChoice(code, name) for code, name in authorities]
+        if not self.is_submitted() and own in dict(authorities):
+            self.la.data = own
 
 
 class NeedsUploadForm(NeedsAuthorityForm):
@@ -103,14 +146,16 @@ class NeedsLineForm(NeedsAuthorityForm):
             InputRequired(message="Enter the period"),
         ],
     )
-    need_category = SelectField(
+    need_category = ListField(
         "Need",
+        not_a_choice="Choose a need from the list",
         widget=GovSelect(),
         choices=[SelectChoice(token, name) for token, name in NEEDS.items()],
         validators=[InputRequired(message="Choose the need")],
     )
-    placement_type = RadioField(
+    placement_type = OptionsField(
         "Placement type",
+        not_a_choice="Choose the placement type",
         widget=GovRadioInput(),
         choices=[SelectChoice(token, name) for token, name in PLACEMENT_TYPES.items()],
         validators=[InputRequired(message="Choose the placement type")],
@@ -121,5 +166,10 @@ class NeedsLineForm(NeedsAuthorityForm):
     submit = SubmitField("Save line", widget=GovSubmitInput())
 
     def validate_period(self, field):
-        if not is_financial_year(field.data.strip()):
-            raise ValidationError("Enter the period as a financial year, like 2025-26")
+        if problem := period_problem(field.data.strip(), date.today()):
+            raise ValidationError(problem)
+
+
+class ReplaceNeedsAnalysisForm(FlaskForm):
+    replace = SubmitField("Replace it", widget=GovSubmitInput())
+    cancel = SubmitField("Cancel and keep the current one", widget=GovSubmitInput())

@@ -16,7 +16,9 @@ from commissioning.models import LocalAuthority, User, utcnow
 
 
 class NeedsAnalysis(db.Model):
-    """One version of an LA's needs analysis; the newest version of each LA is the one used."""
+    """One version of an LA's needs analysis; the newest saved version of each LA is the one
+    used, the older ones its history. A version that would replace another is pending until
+    its author confirms it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
@@ -24,6 +26,7 @@ class NeedsAnalysis(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     source: Mapped[str] = mapped_column(String(12))  # upload | form
     filename: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="saved", server_default="saved")
 
     local_authority: Mapped[LocalAuthority] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from commissioning.auth.access import ROLES, declared_access
 from commissioning.extensions import db
 from commissioning.models import BatchRun, Offer, Referral, User
+from sufficiency.models import NeedsAnalysis
+from sufficiency.views import plotly_bundle_url
 from tests.integration.conftest import demo_provider_homes, sign_in
 
 # Routes a person may open without signing in.
@@ -34,10 +36,13 @@ def test_only_the_expected_routes_are_public(app):
 @pytest.fixture(scope="module")
 def samples(app):
     """Sample route arguments every role allowed a route may open: a home of the demo
-    provider, a referral of the demo commissioner's authority, and an offer of it to that home."""
+    provider, a referral of the demo commissioner's authority, and an offer of it to that home;
+    the demo analyst's authority, a needs analysis the analyst has yet to confirm (theirs
+    alone), and the plotly bundle's digest."""
     urn = demo_provider_homes(app)[0]
     with app.app_context():
         commissioner = db.session.scalar(select(User).where(User.role == "commissioner"))
+        analyst = db.session.scalar(select(User).where(User.role == "analyst"))
         referral = db.session.scalar(
             select(Referral).where(Referral.placing_la_code == commissioner.la_code).limit(1)
         )
@@ -62,9 +67,17 @@ def samples(app):
             time_limit=1,
             instance={"homes": [], "referrals": [], "adjacency": {}},
         )
-        db.session.add_all([offer, run])
+        pending = NeedsAnalysis(
+            la_code=analyst.la_code, created_by=analyst, source="upload", status="pending"
+        )
+        db.session.add_all([offer, run, pending])
         db.session.commit()
+        with app.test_request_context():
+            bundle = plotly_bundle_url()
         return {
+            "la_code": analyst.la_code,
+            "analysis_id": pending.id,
+            "digest": bundle.split(".")[1],
             "urn": urn,
             "reference": referral.reference,
             "section": "child",
@@ -96,7 +109,13 @@ def test_each_role_is_refused_the_pages_not_declared_for_it(app, client, samples
     sign_in(client, role)
     refused = list(concrete_urls(app, samples, lambda access: role not in access))
     allowed = list(concrete_urls(app, samples, lambda access: role in access))
-    for url, expected in [*((url, 403) for url in refused), *((url, 200) for url in allowed)]:
+    # A needs analysis waiting to be confirmed is its author's alone.
+    theirs = 200 if role == "analyst" else 404
+    pending = f"/sufficiency/needs-analyses/{samples['analysis_id']}/replace"
+    for url, expected in [
+        *((url, 403) for url in refused),
+        *((url, theirs if url == pending else 200) for url in allowed),
+    ]:
         with client.get(url) as response:
             assert response.status_code == expected, url
 
