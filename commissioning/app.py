@@ -75,8 +75,10 @@ def _set_up_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    # Pages, scripts and CSV go compressed (zstd, brotli or gzip, as the browser accepts).
+    # Pages and CSV go compressed (zstd, brotli or gzip, as the browser accepts). Streamed
+    # responses (static files) do not: Flask-Compress 1.25 would leave their files open.
     app.config.setdefault("COMPRESS_MIMETYPES", [*COMPRESSED_TYPES])
+    app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"

@@ -39,7 +39,9 @@ SMALLEST_SHOWN = 5
 # cells the relations fix come out below 1e-12, free ones above 1e-5 (measured nationally).
 PINNED_TOLERANCE = 1e-9
 PROBES = 3
-NEIGHBOURHOOD_RADII = (6, 64)
+# How far from a pinned cell to look for cells to hide, and whether to leave England's cells
+# out: near first and England's totals shown, then further, then anything.
+NEIGHBOURHOOD_RADII = ((4, True), (8, True), (64, False))
 
 CellKey = Hashable
 
@@ -302,6 +304,42 @@ def _largest_moves(matrix: sparse.csc_array) -> np.ndarray:
 # ---- step 3: freeing a pinned cell
 
 
+class _Graph:
+    """The structure's relations as a sparse matrix (a row per relation: +1 for the total,
+    -1 for each part), for the linear programmes of step 3."""
+
+    def __init__(self, structure: Structure):
+        self.cells = list(structure.values)
+        self.index = {key: i for i, key in enumerate(self.cells)}
+        rows, columns, signs = [], [], []
+        for row, relation in enumerate(structure.relations):
+            for key, sign in ((relation.total, 1.0), *((part, -1.0) for part in relation.parts)):
+                rows.append(row)
+                columns.append(self.index[key])
+                signs.append(sign)
+        self.relations = sparse.csr_array(
+            (signs, (rows, columns)), shape=(len(structure.relations), len(self.cells))
+        )
+        self.touches = abs(self.relations).tocsc()  # which cells each relation involves
+        self.values = np.array([structure.values[key] for key in self.cells], dtype=float)
+        self.levels = np.array([structure.levels[key] for key in self.cells])
+        self.costs = np.array(
+            [_cost_of_hiding(structure.values[key], structure.levels[key]) for key in self.cells]
+        )
+
+    def neighbourhood(self, key: CellKey, radius: int) -> np.ndarray:
+        """The cells within `radius` relations of `key`, as a boolean mask."""
+        reached = np.zeros(len(self.cells), dtype=bool)
+        reached[self.index[key]] = True
+        for _ in range(radius):
+            rows = self.touches[:, reached].sum(axis=1) > 0
+            grown = (self.touches[rows].sum(axis=0) > 0) | reached
+            if (grown == reached).all():
+                break
+            reached = grown
+        return reached
+
+
 def _free(
     structure: Structure,
     hidden: set,
@@ -311,99 +349,78 @@ def _free(
     """For each pinned cell, hide the cheapest shown cells that let it move (one cell alone
     rarely does when several small counts are tied together). A pinned cell related to a
     cell hidden this round waits for the next audit: it is often free by then."""
+    graph = _Graph(structure)
     nearby: set[CellKey] = set()
     for key in pinned:
         if key in nearby:
             continue
-        cells = _cells_freeing(structure, hidden, relations_of, key)
+        cells = _cells_freeing(structure, graph, hidden, key)
         hidden.update(cells)
         nearby.update(other for cell in cells for r in relations_of[cell] for other in r.cells)
 
 
-def _cells_freeing(
-    structure: Structure, hidden: set, relations_of: dict[CellKey, list[Relation]], key
-) -> set[CellKey]:
+def _cells_freeing(structure: Structure, graph: _Graph, hidden: set, key) -> set[CellKey]:
     """The shown cells to hide so that `key` can change while every relation holds.
 
-    A linear programme over the cells near `key` (further out if need be): a direction d
+    A linear programme over the cells near `key` (further out, and England's totals too, if
+    need be): a direction d
     with d[key] = 1 (or -1) that keeps every relation, takes no cell at 0 below 0 and moves
     no cell outside the neighbourhood, at the least cost of moving shown cells. The shown
     cells that move are the ones to hide: then every cell that moved, `key` with them, can
     take more than one value.
     """
-    for radius in NEIGHBOURHOOD_RADII:
-        near = _neighbourhood(key, relations_of, radius)
+    is_hidden = np.array([cell in hidden for cell in graph.cells])
+    top = graph.levels.max()
+    for radius, spare_the_top in NEIGHBOURHOOD_RADII:
+        near = graph.neighbourhood(key, radius)
+        if spare_the_top and structure.levels[key] < top:
+            near &= graph.levels < top
         for direction in (1.0, -1.0) if structure.values[key] > 0 else (1.0,):
-            found = _cheapest_move(structure, hidden, relations_of, near, key, direction)
-            if found is not None:
-                return found
+            moved = _cheapest_move(graph, is_hidden, near, graph.index[key], direction)
+            if moved is not None:
+                return {graph.cells[i] for i in moved}
     raise ValueError(f"cannot protect {key!r}")
-
-
-def _neighbourhood(key: CellKey, relations_of: dict, radius: int) -> list[CellKey]:
-    seen, frontier = {key}, [key]
-    for _ in range(radius):
-        frontier = [
-            other
-            for cell in frontier
-            for relation in relations_of[cell]
-            for other in relation.cells
-            if other not in seen and not seen.add(other)
-        ]
-    return sorted(seen, key=repr)
 
 
 def _cost_of_hiding(value: int, level: int) -> float:
     """Information lost by hiding a cell: more for a larger one, far more for a larger
     area's (an area's 10 times an authority's, England's 1,000 times: hidden last), and more
-    for a zero (a hidden zero is soon
-    given away by the zeros around it)."""
+    for a zero (a hidden zero is soon given away by the zeros around it)."""
     return 10.0 ** (level * (level + 1) / 2) * (10.0 if value == 0 else 1 + np.log10(1 + value))
 
 
 def _cheapest_move(
-    structure: Structure,
-    hidden: set,
-    relations_of: dict[CellKey, list[Relation]],
-    near: list[CellKey],
-    key: CellKey,
-    direction: float,
-) -> set[CellKey] | None:
-    column = {cell: i for i, cell in enumerate(near)}
-    size = len(near)
-    # Cells beyond the neighbourhood stay where they are: a relation reaching them binds
-    # only the cells inside.
-    relations = list({id(r): r for cell in near for r in relations_of[cell]}.values())
-    # Columns: how far each cell moves up, then how far down.
-    costs = np.array(
+    graph: _Graph, is_hidden: np.ndarray, near: np.ndarray, key: int, direction: float
+) -> np.ndarray | None:
+    """The shown cells (by index) a cheapest move of `key` needs, or None if it cannot move
+    within the neighbourhood. Cells beyond it stay where they are: a relation reaching them
+    binds only the cells inside."""
+    hidden_cells = np.flatnonzero(near & is_hidden)
+    shown_cells = np.flatnonzero(near & ~is_hidden)
+    relations = graph.relations[graph.touches[:, near].sum(axis=1) > 0]
+    on_hidden, on_shown = relations[:, hidden_cells], relations[:, shown_cells]
+    # Columns: the move of each hidden cell, then each shown cell's move up and down.
+    target = np.zeros((1, len(hidden_cells)))
+    target[0, np.searchsorted(hidden_cells, key)] = 1.0
+    equality = sparse.vstack(
         [
-            0.0
-            if cell in hidden
-            else _cost_of_hiding(structure.values[cell], structure.levels[cell])
-            for cell in near
+            sparse.hstack([on_hidden, on_shown, -on_shown]),
+            sparse.hstack([sparse.csr_array(target), sparse.csr_array((1, 2 * len(shown_cells)))]),
         ]
-        * 2
     )
-    up = [(0.0, None)] * size
-    down = [(0.0, 0.0 if structure.values[cell] == 0 else None) for cell in near]
-    rows, columns, coefficients = [], [], []
-    for row, relation in enumerate(relations):
-        for cell, sign in ((relation.total, 1.0), *((part, -1.0) for part in relation.parts)):
-            if cell not in column:
-                continue
-            rows += [row, row]
-            columns += [column[cell], size + column[cell]]
-            coefficients += [sign, -sign]
-    rows += [len(relations)] * 2
-    columns += [column[key], size + column[key]]
-    coefficients += [1.0, -1.0]
-    equality = sparse.csr_array(
-        (coefficients, (rows, columns)), shape=(len(relations) + 1, 2 * size)
-    )
-    right = np.zeros(len(relations) + 1)
+    right = np.zeros(equality.shape[0])
     right[-1] = direction
-    result = linprog(costs, A_eq=equality, b_eq=right, bounds=up + down, method="highs")
+    at_zero = graph.values == 0
+    bounds = [
+        *((0.0 if at_zero[i] else None, None) for i in hidden_cells),
+        *((0.0, None) for _ in shown_cells),
+        *((0.0, 0.0 if at_zero[i] else None) for i in shown_cells),
+    ]
+    costs = np.concatenate(
+        [np.zeros(len(hidden_cells)), graph.costs[shown_cells], graph.costs[shown_cells]]
+    )
+    result = linprog(costs, A_eq=equality, b_eq=right, bounds=bounds, method="highs")
     if not result.success:
         return None
-    moves = result.x[:size] + result.x[size:]
-    return {cell for cell in near if cell not in hidden and moves[column[cell]] > 1e-9}
+    moves = result.x[len(hidden_cells) :]
+    return shown_cells[(moves[: len(shown_cells)] + moves[len(shown_cells) :]) > 1e-9]
