@@ -147,7 +147,9 @@ def _as_json(figure: go.Figure) -> str:
     return json.dumps(spec, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
 
 
-def line_chart(traces: list[tuple[str, list, list]], *, axis_title: str = "") -> str:
+def line_chart(
+    traces: list[tuple[str, list, list]], *, axis_title: str = "", category_title: str = ""
+) -> str:
     """Lines (name, x values, y values) over shared categories; a hidden value leaves a gap:
     the chart never holds a number the table withholds."""
     figure = go.Figure()
@@ -163,7 +165,7 @@ def line_chart(traces: list[tuple[str, list, list]], *, axis_title: str = "") ->
         )
     figure.update_layout(
         _layout(
-            xaxis={"type": "category", "automargin": True},
+            xaxis={"type": "category", "automargin": True, "title": {"text": category_title}},
             yaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
             showlegend=True,
             height=420,

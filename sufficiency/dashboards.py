@@ -188,30 +188,28 @@ def _distance(request: Request) -> Dashboard:
     current = placements.distance_by_placing_la(figures, area, places)
     published = _dfe_new_placements(places)
     trend = placements.new_placements_trend(figures, published(places.unit_of(area)), area, places)
-    by_authority = placements.new_placements_by_authority(figures, published, area, places)
-    return Dashboard(
-        [
-            Panel(
+    panels = [
+        Panel(
+            current,
+            charts.bar_chart(
                 current,
-                charts.bar_chart(
-                    current,
-                    ["Out of area (%)", "At a distance (%)", "Over 20 miles (%)"],
-                    axis_title="% of children placed",
-                    horizontal=True,
-                ),
+                ["Out of area (%)", "At a distance (%)", "Over 20 miles (%)"],
+                axis_title="% of children placed",
+                horizontal=True,
             ),
-            Panel(trend, _trend_chart(trend)),
-            Panel(
-                by_authority,
-                charts.bar_chart(
-                    by_authority,
-                    by_authority.headings[1:],
-                    axis_title="% of new placements",
-                    horizontal=True,
-                ),
-            ),
-        ]
-    )
+        ),
+        Panel(trend, _trend_chart(trend)),
+    ]
+    if len(places.unit_of(area)) > 1:  # one authority's row would repeat its trend
+        by_authority = placements.new_placements_by_authority(figures, published, area, places)
+        chart = charts.bar_chart(
+            by_authority,
+            by_authority.headings[1:],
+            axis_title="% of new placements",
+            horizontal=True,
+        )
+        panels.append(Panel(by_authority, chart))
+    return Dashboard(panels)
 
 
 def _cost(request: Request) -> Dashboard:
@@ -284,6 +282,7 @@ def _over_time_chart(table: Table) -> str:
     return charts.line_chart(
         [(f"{row[0]} ({row[1].lower()})", periods, list(row[2:-1])) for row in table.rows],
         axis_title="Projected children",
+        category_title="Period",
     )
 
 
@@ -301,7 +300,9 @@ def _trend_chart(table: Table) -> str:
                     [row[column] for row in rows],
                 )
             )
-    return charts.line_chart(traces, axis_title="% of new placements")
+    return charts.line_chart(
+        traces, axis_title="% of new placements", category_title="Year to 31 March"
+    )
 
 
 def _map(request: Request) -> Dashboard:
