@@ -22,6 +22,8 @@ class Range:
     @property
     def pinned(self) -> bool:
         """Only one whole number fits (the attacker knows counts are whole)."""
+        if np.isinf(self.high):
+            return False
         return int(np.floor(self.high + 1e-6)) <= int(np.ceil(self.low - 1e-6))
 
 

@@ -25,7 +25,7 @@ Three steps, repeated until nothing changes:
    it move, and hides them.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -109,7 +109,7 @@ def protect(structure: Structure) -> Protection:
     while True:
         known, breaches = _worked_out(structure, hidden, relations_of)
         if breaches:
-            _add_complements(structure, hidden, relations_of, breaches)
+            _add_complements(structure, hidden, known, relations_of, breaches)
             continue
         pinned = pinned_cells(structure, hidden - known, structure.is_sensitive)
         if not pinned:
@@ -158,54 +158,58 @@ def _worked_out(
 def _add_complements(
     structure: Structure,
     hidden: set,
+    known: set,
     relations_of: dict[CellKey, list[Relation]],
     breaches: dict[CellKey, Relation],
 ) -> None:
-    """A complement for each breach, one per relation a round: a complement hidden for one
-    cell often protects its neighbours too, and the next round checks."""
+    """A complement for each breach, one per relation a round (a complement hidden for one
+    cell often protects its neighbours too, and the next round checks). Where no single
+    cell would do, the linear programme of step 3 finds the cells that will."""
     handled: set[int] = set()
+    graph = None
     for key, relation in breaches.items():
         if id(relation) in handled:
             continue
-        complement = _complement(structure, hidden, relations_of, relation, key)
-        hidden.add(complement)
-        handled.update(id(other) for other in relations_of[complement])
+        complement = _complement(structure, hidden, known, relations_of, relation, key)
+        if complement is None:
+            graph = graph or _Graph(structure)
+            cells = _cells_freeing(structure, graph, hidden, key)
+        else:
+            cells = {complement}
+        hidden.update(cells)
+        handled.update(id(other) for cell in cells for other in relations_of[cell])
         handled.add(id(relation))
 
 
 def _complement(
     structure: Structure,
     hidden: set,
+    known: set,
     relations_of: dict[CellKey, list[Relation]],
     relation: Relation,
     protecting: CellKey,
-) -> CellKey:
+) -> CellKey | None:
     """The shown cell to hide beside `protecting` in `relation`: non-zero before zero, a
-    part before the total, a local authority's before an area's, smallest first. Where the
-    relation's other cells are all hidden (worked out), look in their relations, nearest
-    first."""
-    relations, seen = [relation], set()
-    while relations:
-        candidates = [
-            (value == 0, position == 0, structure.levels[key], value, repr(key), key)
-            for relation in relations
-            for position, key in enumerate(relation.cells)
-            if key not in hidden and key != protecting
-            for value in (structure.values[key],)
-        ]
-        if candidates:
-            return min(candidates)[-1]
-        seen.update(id(relation) for relation in relations)
-        relations = list(
-            {
-                id(other): other
-                for relation in relations
-                for key in relation.cells
-                for other in relations_of[key]
-                if id(other) not in seen
-            }.values()
+    part before the total, a local authority's before an area's, smallest first, and one
+    that no other relation gives away at once (its only unknown) before one that does. For
+    an area's cell, only such a safe one: None if there is none (a chain of cells given
+    away would end in the area's totals; the linear programme does better)."""
+    candidates = []
+    for position, key in enumerate(relation.cells):
+        if key in hidden or key == protecting:
+            continue
+        exposed = any(
+            all(cell in known or cell == protecting for cell in other.cells)
+            for other in relations_of[key]
+            if other is not relation
         )
-    raise ValueError(f"cannot protect {protecting!r}: every related cell is hidden")
+        if exposed and structure.levels[protecting] > 0:
+            continue
+        value = structure.values[key]
+        candidates.append(
+            (value == 0, exposed, position == 0, structure.levels[key], value, repr(key), key)
+        )
+    return min(candidates)[-1] if candidates else None
 
 
 # ---- step 2: the audit
@@ -323,8 +327,12 @@ class _Graph:
         self.touches = abs(self.relations).tocsc()  # which cells each relation involves
         self.values = np.array([structure.values[key] for key in self.cells], dtype=float)
         self.levels = np.array([structure.levels[key] for key in self.cells])
+        totals = Counter(relation.total for relation in structure.relations)
         self.costs = np.array(
-            [_cost_of_hiding(structure.values[key], structure.levels[key]) for key in self.cells]
+            [
+                _cost_of_hiding(structure.values[key], structure.levels[key], totals[key])
+                for key in self.cells
+            ]
         )
 
     def neighbourhood(self, key: CellKey, radius: int) -> np.ndarray:
@@ -382,11 +390,13 @@ def _cells_freeing(structure: Structure, graph: _Graph, hidden: set, key) -> set
     raise ValueError(f"cannot protect {key!r}")
 
 
-def _cost_of_hiding(value: int, level: int) -> float:
-    """Information lost by hiding a cell: more for a larger one, far more for a larger
-    area's (an area's 10 times an authority's, England's 1,000 times: hidden last), and more
-    for a zero (a hidden zero is soon given away by the zeros around it)."""
-    return 10.0 ** (level * (level + 1) / 2) * (10.0 if value == 0 else 1 + np.log10(1 + value))
+def _cost_of_hiding(value: int, level: int, totals: int) -> float:
+    """Information lost by hiding a cell: more for a larger one; far more for a larger
+    area's (an area's 10 times an authority's, England's 1,000 times: hidden last); twice as
+    much for each relation it is the total of (DfE keeps totals and hides their parts); and
+    more for a zero (a hidden zero is soon given away by the zeros around it)."""
+    area = 10.0 ** (level * (level + 1) / 2)
+    return area * 2.0**totals * (10.0 if value == 0 else 1 + np.log10(1 + value))
 
 
 def _cheapest_move(

@@ -261,17 +261,26 @@ def figures(client, path: str, row: str = "Total") -> dict[str, str]:
     return dict(zip(rows[0], next(cells for cells in rows if cells[0] == row), strict=True))
 
 
+def counted_once_more(before: dict, after: dict, heading: str) -> bool:
+    """The figure went up by one, or is hidden now. A placement starting today opens a
+    reporting year with few children in it: a figure they could be worked out from (England's
+    out of area, say) may be hidden for as long as they are few."""
+    return after[heading] == "c" or int(after[heading]) == int(before[heading]) + 1
+
+
 def test_a_confirmed_placement_counts_on_the_distance_and_cost_dashboards(admin, recorded):
     _, placed_after_a_decline = recorded
-    distance = "/sufficiency/distance.csv"  # England: no count of children is under 5
+    distance = "/sufficiency/distance.csv"  # England
     cost = "/sufficiency/cost.csv?table=cost_by_type"
     before = figures(admin, distance), figures(admin, cost, "All placements")
     placed_after_a_decline("location_unsuitable")
     after = figures(admin, distance), figures(admin, cost, "All placements")
-    for heading in ("Children placed", "Out of area", "At a distance", "Over 20 miles"):
-        assert int(after[0][heading]) == int(before[0][heading]) + 1, heading
-    for heading in ("Children", "Children costing over £10,000 a week"):
-        assert int(after[1][heading]) == int(before[1][heading]) + 1, heading
+    # England's totals stay shown: DfE hides parts before totals, an area's cells last.
+    assert int(after[0]["Children placed"]) == int(before[0]["Children placed"]) + 1
+    assert int(after[1]["Children"]) == int(before[1]["Children"]) + 1
+    for heading in ("Out of area", "At a distance", "Over 20 miles"):
+        assert counted_once_more(before[0], after[0], heading), (heading, before, after)
+    assert counted_once_more(before[1], after[1], "Children costing over £10,000 a week")
     page = admin.get("/sufficiency/distance").get_data(as_text=True)
     assert Provenance.MIXED.value in page and Provenance.MIXED.note in page
 
@@ -294,7 +303,7 @@ def test_a_child_with_a_secure_order_waiting_to_be_placed_counts_as_waiting(admi
     submitted_referral(secure_order="yes")
     after = figures(admin, orders)
     for heading in ("Children with a secure order", "Waiting for a secure bed"):
-        assert int(after[heading]) == int(before[heading]) + 1, heading
+        assert counted_once_more(before, after, heading), (heading, before, after)
     assert after["In a secure children's home"] == before["In a secure children's home"]
 
 
