@@ -66,7 +66,8 @@ def ranges(
                 method="highs",
             )
             assert result.status in (0, 3), result.message  # 3: unbounded above
-            ends.append(sign * result.fun if result.status == 0 else sign * np.inf)
+            # Only a maximum can be unbounded: every figure is at least 0.
+            ends.append(sign * result.fun if result.status == 0 else np.inf)
         found[key] = Range(ends[0], ends[1])
     return found
 
