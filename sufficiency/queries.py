@@ -156,20 +156,26 @@ def vacancies_provenance() -> Provenance:
 
 def catering_homes() -> list[CateringHome]:
     """Open homes taking long-term placements, with the needs their statement caters for."""
+    # Columns, not ORM objects: every open home's statement, on each demand dashboard.
     rows = db.session.execute(
-        select(Home.la_code, Home.provision_type, Home.places, StatementOfPurpose)
+        select(
+            Home.la_code,
+            Home.provision_type,
+            Home.places,
+            StatementOfPurpose.needs,
+            StatementOfPurpose.solo_only,
+            StatementOfPurpose.is_synthetic,
+        )
         .join(StatementOfPurpose, StatementOfPurpose.home_urn == Home.urn)
         .where(Home.registration_status == "active", Home.short_break_only.is_(False))
     ).all()
     return [
         CateringHome(
             la_code=row.la_code,
-            placement_type=placement_type_of_home(
-                row.provision_type, row.places, row.StatementOfPurpose.solo_only
-            ),
+            placement_type=placement_type_of_home(row.provision_type, row.places, row.solo_only),
             places=row.places,
-            needs=frozenset(row.StatementOfPurpose.needs),
-            is_synthetic=row.StatementOfPurpose.is_synthetic,
+            needs=frozenset(row.needs),
+            is_synthetic=row.is_synthetic,
         )
         for row in rows
     ]
