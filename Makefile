@@ -4,6 +4,8 @@ BIN := $(VENV)/bin
 export FLASK_APP := commissioning.app:create_app
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := commissioning/static/govuk
+PLOTLY_DIST := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+PLOTLY_STATIC := commissioning/static/plotly
 
 .PHONY: run test install demo
 
@@ -17,7 +19,7 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m tests.run_all
 
-install: $(VENV)/.installed $(GOVUK_STATIC)/.installed
+install: $(VENV)/.installed $(GOVUK_STATIC)/.installed $(PLOTLY_STATIC)/.installed
 
 demo: install
 	$(BIN)/flask db upgrade
@@ -38,4 +40,14 @@ $(GOVUK_STATIC)/.installed: package.json package-lock.json
 	cp -r $(GOVUK_DIST)/assets $(GOVUK_STATIC)/assets
 	# The stylesheet looks for its fonts and images at /assets/; the app serves them here.
 	sed -i 's#url(/assets/#url(/static/govuk/assets/#g' $(GOVUK_STATIC)/govuk-frontend.min.css
+	touch $@
+
+# plotly.js with only the chart types the dashboards draw (bar, scatter), compressed once here
+# so that the app sends it gzip or brotli without compressing it on every request.
+$(PLOTLY_STATIC)/.installed: package.json package-lock.json $(VENV)/.installed $(GOVUK_STATIC)/.installed
+	rm -rf $(PLOTLY_STATIC)
+	mkdir -p $(PLOTLY_STATIC)
+	cp $(PLOTLY_DIST) $(PLOTLY_STATIC)/plotly-basic.min.js
+	gzip -9 -k -n $(PLOTLY_STATIC)/plotly-basic.min.js
+	$(BIN)/python -c "import brotli, sys; p = sys.argv[1]; open(p + '.br', 'wb').write(brotli.compress(open(p, 'rb').read(), quality=11))" $(PLOTLY_STATIC)/plotly-basic.min.js
 	touch $@

@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, g, render_template, request, session
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -26,6 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STRICT_STYLE_SRC = "'self'"
 # Browsers keep to https for a year once they have seen this over https (RFC 6797).
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+COMPRESSED_TYPES = ("text/html", "text/css", "text/javascript", "application/json", "text/csv")
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back, reload the page and try again."),
@@ -94,6 +97,11 @@ def _set_up_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    # Pages and CSV go compressed (zstd, brotli or gzip, as the browser accepts). Streamed
+    # responses (static files) do not: Flask-Compress 1.25 would leave their files open.
+    app.config.setdefault("COMPRESS_MIMETYPES", [*COMPRESSED_TYPES])
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    Compress(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "strong"
     batch_runner.init_app(app)
@@ -142,8 +150,10 @@ def _set_up_security(app: Flask) -> None:
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         # Signed-in pages show children's records: no browser or proxy may keep a copy. (The
-        # session says who is signed in without asking the database, which may be down.)
-        if request.endpoint != "static" and "_user_id" in session:
+        # session says who is signed in without asking the database, which may be down.) A
+        # response that chose its own caching (a script named by its content) keeps it.
+        signed_in = "_user_id" in session
+        if request.endpoint != "static" and signed_in and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response
 

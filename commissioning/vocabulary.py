@@ -188,6 +188,18 @@ class BatchStatus(Token):
 BatchStatus.ACTIVE = frozenset({BatchStatus.QUEUED, BatchStatus.RUNNING})
 
 
+class NeedsAnalysisStatus(Token):
+    """A needs analysis saved, or waiting for its author to confirm it replaces the last one."""
+
+    SAVED = "saved", "Saved"
+    PENDING = "pending", "Waiting to be confirmed"
+
+
+class NeedsAnalysisSource(Token):
+    UPLOAD = "upload", "Uploaded as a CSV file"
+    FORM = "form", "Entered line by line"
+
+
 class AuditObject(Token):
     HOME = "home", "Home"
     REFERRAL = "referral", "Referral"

@@ -1,7 +1,8 @@
 """Plotly figures drawn from the metrics' tables, so a chart shows exactly its table's figures.
 
-A suppressed count is drawn as an empty bar labelled "<5": the chart never holds a number the
-table withholds. Figures go to the browser as JSON; plotly.js is served by the app itself.
+A hidden count is drawn as an empty bar labelled "c" (or a gap in a line): the chart never
+holds a number the table withholds. Figures go to the browser as JSON; plotly.js is served by
+the app itself.
 """
 
 import json
@@ -9,10 +10,12 @@ import json
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
-from sufficiency.metrics.tables import Table, is_suppressed
+from sufficiency.metrics.tables import Table, is_hidden
 
 # GOV.UK Design System colours, distinguishable in order.
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f")
+# Alternate solid and dashed lines, so that two series of one colour stay apart in print.
+DASHES = ("solid", "dash")
 FONT = {"family": "GDS Transport, arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 CONFIG = {
     "displaylogo": False,
@@ -35,8 +38,8 @@ def _layout(**overrides) -> dict:
 
 def _values(cells: list) -> tuple[list, list[str]]:
     """Bar heights (0 where suppressed) and the labels marking suppressed bars."""
-    heights = [0 if is_suppressed(cell) or cell is None else cell for cell in cells]
-    labels = [str(cell) if is_suppressed(cell) else "" for cell in cells]
+    heights = [0 if is_hidden(cell) or cell is None else cell for cell in cells]
+    labels = [str(cell) if is_hidden(cell) else "" for cell in cells]
     return heights, labels
 
 
@@ -142,3 +145,30 @@ def _as_json(figure: go.Figure) -> str:
     spec["config"] = CONFIG
     # Escape "<" so the JSON can sit inside a <script type="application/json"> element.
     return json.dumps(spec, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
+
+
+def line_chart(
+    traces: list[tuple[str, list, list]], *, axis_title: str = "", category_title: str = ""
+) -> str:
+    """Lines (name, x values, y values) over shared categories; a hidden value leaves a gap:
+    the chart never holds a number the table withholds."""
+    figure = go.Figure()
+    for index, (name, categories, values) in enumerate(traces):
+        figure.add_trace(
+            go.Scatter(
+                name=name,
+                x=categories,
+                y=[None if is_hidden(value) else value for value in values],
+                mode="lines+markers",
+                line={"color": COLOURS[index // 2 % len(COLOURS)], "dash": DASHES[index % 2]},
+            )
+        )
+    figure.update_layout(
+        _layout(
+            xaxis={"type": "category", "automargin": True, "title": {"text": category_title}},
+            yaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
+            showlegend=True,
+            height=420,
+        )
+    )
+    return _as_json(figure)

@@ -1,16 +1,21 @@
 """The dashboards: for each, the tables (the real register; placements recorded in Hearth and
-the demo's synthetic ones) and charts it shows for an area. Built from queries and pure
-metrics; the views only render them."""
+the demo's synthetic ones; DfE's published figures) and charts it shows for an area. Built
+from queries and pure metrics; the views only render them.
 
-import csv
-import io
+Every count of children is read from a publication protected for all areas at once
+(sufficiency.metrics.publication), so no page can be set against another to undo it.
+"""
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from commissioning.csv_export import BYTE_ORDER_MARK, csv_bytes, zip_bytes
+from commissioning.reference import dfe
 from commissioning.vocabulary import Role
 from sufficiency import charts, queries
 from sufficiency.metrics import demand, placements, supply
 from sufficiency.metrics.geography import Geography
+from sufficiency.metrics.publication import Areas, Unit
 from sufficiency.metrics.tables import ENGLAND, Area, Table
 
 ANALYSTS = (Role.ANALYST, Role.ADMIN)
@@ -25,7 +30,13 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class Options:
+class Request:
+    """What a dashboard is asked for: the area, the places it is drawn from, every area
+    figures are published for, and the period chosen (needs analyses)."""
+
+    area: Area
+    places: Geography
+    areas: Areas
     period: str | None = None
 
 
@@ -42,10 +53,11 @@ class Kind:
     title: str
     summary: str
     roles: tuple[str, ...]
-    build: Callable[[Area, Geography, Options], Dashboard]
+    build: Callable[[Request], Dashboard]
 
 
-def _supply(area: Area, places: Geography, options: Options) -> Dashboard:
+def _supply(request: Request) -> Dashboard:
+    area, places = request.area, request.places
     previous, current = queries.previous_register(), queries.current_register()
     by_area = supply.by_area(previous, current, area, places)
     by_sector = supply.by_sector(previous, current, area)
@@ -84,9 +96,16 @@ def _compare_registers(table: Table, measure: str, horizontal: bool = False) -> 
     return charts.bar_chart(table, series, axis_title=measure, horizontal=horizontal)
 
 
-def _secure(area: Area, places: Geography, options: Options) -> Dashboard:
+def _placements(request: Request) -> placements.PlacementFigures:
+    return placements.placement_figures(
+        queries.placement_facts(), queries.secure_order_waits(), request.areas
+    )
+
+
+def _secure(request: Request) -> Dashboard:
+    area, places = request.area, request.places
     previous, current = queries.previous_register(), queries.current_register()
-    facts = queries.placement_facts()
+    figures = _placements(request)
     # There are only 13 secure children's homes, a national resource: always show them all.
     homes = supply.by_area(
         previous.within(ENGLAND, supply.is_secure),
@@ -104,10 +123,8 @@ def _secure(area: Area, places: Geography, options: Options) -> Dashboard:
         caption="Secure vacancies now",
         provenance=queries.vacancies_provenance(),
     )
-    orders = placements.secure_orders_by_placing_la(
-        facts, queries.secure_order_waits(), area, places
-    )
-    routes = placements.secure_order_routes(facts, area)
+    orders = placements.secure_orders_by_placing_la(figures, area, places)
+    routes = placements.secure_order_routes(figures, area, places)
     return Dashboard(
         [
             Panel(homes, _compare_registers(homes, "Places")),
@@ -133,10 +150,11 @@ def _cost_chart(table: Table) -> str:
     )
 
 
-def _solo(area: Area, places: Geography, options: Options) -> Dashboard:
+def _solo(request: Request) -> Dashboard:
+    area, places = request.area, request.places
     previous, current = queries.previous_register(), queries.current_register()
     one_place = supply.one_place_homes(previous, current, area, places)
-    costs = placements.cost_by_placement_type(queries.placement_facts(), area)
+    costs = placements.cost_by_placement_type(_placements(request), area, places)
     series = [heading for heading in one_place.headings if heading.startswith("1-place homes")]
     return Dashboard(
         [
@@ -149,21 +167,57 @@ def _solo(area: Area, places: Geography, options: Options) -> Dashboard:
     )
 
 
-def _distance(area: Area, places: Geography, options: Options) -> Dashboard:
-    table = placements.distance_by_placing_la(queries.placement_facts(), area, places)
-    chart = charts.bar_chart(
-        table,
-        ["Out of area (%)", "At a distance (%)", "Over 20 miles (%)"],
-        axis_title="% of children placed",
-        horizontal=True,
-    )
-    return Dashboard([Panel(table, chart)])
+def _dfe_new_placements(places: Geography) -> Callable[[Unit], list]:
+    """DfE's rows for a unit: England's, a region's, one authority's, or a group's sum."""
+    regions = {places.region_unit(code): code for code in places.region_names}
+
+    def rows(unit: Unit) -> list:
+        if unit == frozenset(places.la_names):
+            return dfe.new_placements_of(dfe.ENGLAND_CODE)
+        if unit in regions:
+            return dfe.new_placements_of(regions[unit])
+        if len(unit) == 1:
+            return dfe.new_placements_of(next(iter(unit)))
+        return dfe.new_placements_summed(unit)
+
+    return rows
 
 
-def _cost(area: Area, places: Geography, options: Options) -> Dashboard:
-    facts = queries.placement_facts()
-    distribution = placements.cost_distribution(facts, area)
-    by_type = placements.cost_by_placement_type(facts, area)
+def _distance(request: Request) -> Dashboard:
+    area, places = request.area, request.places
+    figures = _placements(request)
+    current = placements.distance_by_placing_la(figures, area, places)
+    published = _dfe_new_placements(places)
+    trend = placements.new_placements_trend(figures, published(places.unit_of(area)), area, places)
+    panels = [
+        Panel(
+            current,
+            charts.bar_chart(
+                current,
+                ["Out of area (%)", "At a distance (%)", "Over 20 miles (%)"],
+                axis_title="% of children placed",
+                horizontal=True,
+            ),
+        ),
+        Panel(trend, _trend_chart(trend)),
+    ]
+    if len(places.unit_of(area)) > 1:  # one authority's row would repeat its trend
+        by_authority = placements.new_placements_by_authority(figures, published, area, places)
+        chart = charts.bar_chart(
+            by_authority,
+            by_authority.headings[1:],
+            axis_title="% of new placements",
+            horizontal=True,
+        )
+        panels.append(Panel(by_authority, chart))
+    return Dashboard(panels)
+
+
+def _cost(request: Request) -> Dashboard:
+    area, places = request.area, request.places
+    figures = _placements(request)
+    distribution = placements.cost_distribution(figures, area, places)
+    by_type = placements.cost_by_placement_type(figures, area, places)
     return Dashboard(
         [
             Panel(
@@ -185,25 +239,29 @@ def _cost(area: Area, places: Geography, options: Options) -> Dashboard:
     )
 
 
-def _demand(area: Area, places: Geography, options: Options) -> Dashboard:
-    lines = queries.need_lines(area)
-    periods = demand.periods(lines)
-    period = options.period if options.period in periods else (periods[0] if periods else None)
+def _demand(request: Request) -> Dashboard:
+    area, places = request.area, request.places
+    figures = demand.need_figures(queries.need_lines(ENGLAND), request.areas)
+    periods = demand.periods(figures.lines_in(area))
+    period = request.period if request.period in periods else (periods[0] if periods else None)
     panels = []
     if period:
-        need = demand.need_against_supply(
-            lines, queries.catering_homes(), area, places.regions_around(area), period
-        )
-        series = [need.headings[2], need.headings[5]]
+        homes = queries.catering_homes()
+        need = demand.need_against_supply(figures, homes, area, places, period)
         panels.append(
             Panel(
                 need,
                 charts.bar_chart(
-                    _labelled_by_need_and_type(need), series, axis_title="Children or places"
+                    _labelled_by_need_and_type(need),
+                    [need.headings[2], need.headings[5]],
+                    axis_title="Children or places",
                 ),
             )
         )
-    declined = placements.declined_offers_by_reason(queries.declined_offers(), area)
+        over_time = demand.need_over_time(figures, homes, area, places)
+        panels.append(Panel(over_time, _over_time_chart(over_time)))
+    declines = placements.decline_figures(queries.declined_offers(), request.areas)
+    declined = placements.declined_offers_by_reason(declines, area, places)
     panels.append(
         Panel(
             declined,
@@ -219,7 +277,37 @@ def _labelled_by_need_and_type(table: Table) -> Table:
     return Table(table.key, table.caption, table.columns, rows)
 
 
-def _map(area: Area, places: Geography, options: Options) -> Dashboard:
+def _over_time_chart(table: Table) -> str:
+    """A line for each need and placement type across the periods projected."""
+    periods = [heading.removeprefix("Projected children ") for heading in table.headings[2:-1]]
+    return charts.line_chart(
+        [(f"{row[0]} ({row[1].lower()})", periods, list(row[2:-1])) for row in table.rows],
+        axis_title="Projected children",
+        category_title="Period",
+    )
+
+
+def _trend_chart(table: Table) -> str:
+    """The shares outside the boundary and over 20 miles by year, a line per source."""
+    traces = []
+    for source in dict.fromkeys(table.column("Source")):
+        rows = [row for row in table.rows if row[1] == source]
+        for series in placements.TREND_SERIES:
+            column = table.headings.index(series)
+            traces.append(
+                (
+                    f"{series.removesuffix(' (%)')}: {source}",
+                    [str(row[0]) for row in rows],
+                    [row[column] for row in rows],
+                )
+            )
+    return charts.line_chart(
+        traces, axis_title="% of new placements", category_title="Year to 31 March"
+    )
+
+
+def _map(request: Request) -> Dashboard:
+    area, places = request.area, request.places
     table = supply.la_supply(queries.current_register(), area, places)
     return Dashboard([Panel(table, charts.bubble_map(table, queries.district_centroids()))])
 
@@ -305,11 +393,31 @@ def resolve_area(
     return Area(chosen.name, chosen.la_codes & scope.la_codes)
 
 
-def as_csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headings)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in table.all_rows())
-    if table.synthetic:
-        writer.writerow([table.provenance.note])
-    return buffer.getvalue()
+ATTRIBUTION = (
+    "Hearth. Contains public sector information licensed under the Open Government Licence "
+    "v3.0 (Ofsted; Office for National Statistics; Department for Education)."
+)
+
+
+def _notes(table: Table) -> list[str]:
+    provenance = [table.provenance.note] if table.synthetic else []
+    return [table.caption, *provenance, *table.notes, ATTRIBUTION]
+
+
+def table_csv(table: Table) -> bytes:
+    """One table as CSV, its caption, provenance and notes on comment lines above it."""
+    return csv_bytes(table.headings, table.all_rows(), comments=_notes(table))
+
+
+def dashboard_zip(kind: Kind, dashboard: Dashboard, area: Area) -> bytes:
+    """Every table of a dashboard as plain CSV (header first), with their notes in one
+    notes.txt beside them."""
+    files = {
+        f"{kind.key}-{panel.table.key}.csv": csv_bytes(panel.table.headings, panel.table.all_rows())
+        for panel in dashboard.panels
+    }
+    notes = [f"{kind.title}: {area.name}", ""]
+    for panel in dashboard.panels:
+        notes += [f"{kind.key}-{panel.table.key}.csv", *_notes(panel.table), ""]
+    files["notes.txt"] = (BYTE_ORDER_MARK + "\r\n".join(notes)).encode("utf-8")
+    return zip_bytes(files)

@@ -1,13 +1,11 @@
 """Forms: the dashboards' area filter, and a needs analysis uploaded or entered line by line.
 Every field says what is wrong with it, GOV.UK style."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovFileInput,
-    GovSubmitInput,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
@@ -15,7 +13,7 @@ from wtforms.validators import InputRequired, ValidationError
 from commissioning.forms import Choice, RadioChoice, WholeNumber
 from commissioning.vocabulary import Need
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
-from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, is_financial_year
+from sufficiency.needs_file import LARGEST_COUNT, LARGEST_SPEND, period_problem
 from sufficiency.queries import AreaChoices
 
 EVERYWHERE = SelectChoice("", "All in your area")
@@ -28,20 +26,20 @@ class AreaFilterForm(FlaskForm):
         csrf = False
 
     region = Choice(
-        "Region", {}, message="Select a region from the list", validators=[], default=""
+        "Region", {}, message="Choose a region from the list", validators=[], default=""
     )
     consortium = Choice(
-        "Consortium", {}, message="Select a consortium from the list", validators=[], default=""
+        "Consortium", {}, message="Choose a consortium from the list", validators=[], default=""
     )
     la = Choice(
         "Local authority",
         {},
-        message="Select a local authority from the list",
+        message="Choose a local authority from the list",
         validators=[],
         default="",
     )
     period = Choice(
-        "Period", {}, message="Select a period from the list", validators=[], default=""
+        "Period", {}, message="Choose a period from the list", validators=[], default=""
     )
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
@@ -70,10 +68,15 @@ def whole_number(label: str, largest: int, example: int) -> WholeNumber:
 
 
 class NeedsAuthorityForm(FlaskForm):
-    la = Choice("Local authority", {}, message="Select the local authority from the list")
+    la = Choice(
+        "Local authority", {}, message="Choose a local authority you write needs analyses for"
+    )
 
-    def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
+    def set_authorities(self, authorities: list[tuple[str, str]], own: str | None) -> None:
+        """The authorities the user may write for; their own chosen until they choose."""
         self.la.choices = [SelectChoice(code, name) for code, name in authorities]
+        if not self.is_submitted() and own in dict(authorities):
+            self.la.data = own
 
 
 class NeedsUploadForm(NeedsAuthorityForm):
@@ -93,9 +96,9 @@ class NeedsLineForm(NeedsAuthorityForm):
             InputRequired(message="Enter the period"),
         ],
     )
-    need_category = Choice("Need", Need, message="Select the need from the list")
+    need_category = Choice("Need", Need, message="Choose a need from the list")
     placement_type = RadioChoice(
-        "Placement type", PLACEMENT_TYPES, message="Select the placement type"
+        "Placement type", PLACEMENT_TYPES, message="Choose the placement type"
     )
     projected_children = whole_number("Projected number of children", LARGEST_COUNT, 12)
     current_placements = whole_number("Current placements", LARGEST_COUNT, 10)
@@ -103,5 +106,10 @@ class NeedsLineForm(NeedsAuthorityForm):
     submit = SubmitField("Save line", widget=GovSubmitInput())
 
     def validate_period(self, field):
-        if not is_financial_year((field.data or "").strip()):
-            raise ValidationError("Enter the period as a financial year, like 2025-26")
+        if problem := period_problem((field.data or "").strip(), date.today()):
+            raise ValidationError(problem)
+
+
+class ReplaceNeedsAnalysisForm(FlaskForm):
+    replace = SubmitField("Replace it", widget=GovSubmitInput())
+    cancel = SubmitField("Cancel and keep the current one", widget=GovSubmitInput())

@@ -11,19 +11,28 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from commissioning.columns import token
 from commissioning.extensions import db
 from commissioning.models import LocalAuthority, User, utcnow
+from commissioning.vocabulary import NeedsAnalysisSource, NeedsAnalysisStatus
 
 
 class NeedsAnalysis(db.Model):
-    """One version of an LA's needs analysis; the newest version of each LA is the one used."""
+    """One version of an LA's needs analysis; the newest saved version of each LA is the one
+    used, the older ones its history. A version that would replace another is pending until
+    its author confirms it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    source: Mapped[str] = mapped_column(String(12))  # upload | form
+    source: Mapped[NeedsAnalysisSource] = mapped_column(token(NeedsAnalysisSource, "source", 12))
     filename: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[NeedsAnalysisStatus] = mapped_column(
+        token(NeedsAnalysisStatus, "status", 10),
+        default=NeedsAnalysisStatus.SAVED,
+        server_default=NeedsAnalysisStatus.SAVED.value,
+    )
 
     local_authority: Mapped[LocalAuthority] = relationship()
     created_by: Mapped[User | None] = relationship()

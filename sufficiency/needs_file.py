@@ -5,7 +5,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from commissioning.csv_export import csv_text
 from commissioning.vocabulary import Need
 from sufficiency.metrics.demand import NeedLine
 from sufficiency.metrics.vocabulary import PLACEMENT_TYPES
@@ -18,15 +20,20 @@ COLUMNS = (
     "current_placements",
     "current_annual_spend",
 )
-EXAMPLE_ROWS = (
-    ("2025-26", "emotional_behavioural", "standard", "24", "21", "6552000"),
-    ("2025-26", "mental_health", "solo", "5", "4", "2080000"),
-    ("2025-26", "emotional_behavioural", "secure", "3", "2", "884000"),
+EXAMPLE_FIGURES = (
+    ("emotional_behavioural", "standard", "24", "21", "6552000"),
+    ("mental_health", "solo", "5", "4", "2080000"),
+    ("emotional_behavioural", "secure", "3", "2", "884000"),
 )
 MAX_LINES = 5_000
 LARGEST_COUNT = 10_000
 LARGEST_SPEND = 1_000_000_000
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+# A sufficiency strategy looks back at recent years and forward a few (the statutory guidance
+# asks for a plan reviewed at least every few years): periods from 5 financial years before
+# the current one to 10 after it. Anything else is a typing error, like 2205-06.
+YEARS_BACK, YEARS_AHEAD = 5, 10
+COMMENT = "#"
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,31 @@ def is_financial_year(text: str) -> bool:
     return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
+def financial_year(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _current_start(today: date) -> int:
+    """The year the current financial year started (1 April)."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def allowed_periods(today: date) -> tuple[str, str]:
+    """The first and last financial years a needs analysis may project."""
+    current = _current_start(today)
+    return financial_year(current - YEARS_BACK), financial_year(current + YEARS_AHEAD)
+
+
+def period_problem(text: str, today: date) -> str | None:
+    """What is wrong with a period, in GOV.UK words, or None."""
+    first, last = allowed_periods(today)
+    if not is_financial_year(text):
+        return f"Enter the period as a financial year from {first} to {last}, like {first}"
+    if not first <= text <= last:
+        return f"Enter a period from {first} to {last}"
+    return None
+
+
 def column_letter(column: str) -> str:
     return chr(ord("A") + COLUMNS.index(column)) if column in COLUMNS else "?"
 
@@ -58,32 +90,54 @@ class NeedsFileError(ValueError):
         super().__init__("\n".join(map(str, errors)))
 
 
-def template_csv() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(EXAMPLE_ROWS)
-    return buffer.getvalue()
+def allowed_values(today: date) -> list[tuple[str, str]]:
+    """Each column of the template and what it may hold."""
+    first, last = allowed_periods(today)
+    return [
+        ("period", f"a financial year from {first} to {last}, like {first}"),
+        ("need_category", "one of " + ", ".join(f"{n.value} ({n.label})" for n in Need)),
+        ("placement_type", "one of " + ", ".join(f"{t} ({n})" for t, n in PLACEMENT_TYPES.items())),
+        ("projected_children", f"a whole number from 0 to {LARGEST_COUNT:,}"),
+        ("current_placements", f"a whole number from 0 to {LARGEST_COUNT:,}"),
+        ("current_annual_spend", f"pounds, a whole number from 0 to {LARGEST_SPEND:,}"),
+    ]
 
 
-def read_needs_file(content: bytes, la_code: str) -> list[NeedLine]:
-    """Every line of a needs analysis CSV, or NeedsFileError listing every problem."""
+def template_csv(today: date) -> str:
+    """The template: what each column may hold on comment lines, then example lines for the
+    current financial year."""
+    period = financial_year(_current_start(today))
+    comments = [
+        "Needs analysis template. Lines starting with # are ignored. One line per period, "
+        "need and placement type.",
+        *(f"{column}: {values}" for column, values in allowed_values(today)),
+    ]
+    return csv_text(COLUMNS, [(period, *row) for row in EXAMPLE_FIGURES], comments)
+
+
+def read_needs_file(content: bytes, la_code: str, today: date) -> list[NeedLine]:
+    """Every line of a needs analysis CSV, or NeedsFileError listing every problem. Lines
+    starting with # are comments (the template's notes)."""
     try:
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        rows = [
+            [] if row and row[0].lstrip().startswith(COMMENT) else row
+            for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        ]
     except UnicodeDecodeError:
         raise NeedsFileError([CellError(1, None, "The file must be UTF-8 CSV")]) from None
     except csv.Error as error:
         raise NeedsFileError([CellError(1, None, f"The file is not valid CSV ({error})")]) from None
-    errors = _header_errors(rows)
+    header_at = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    errors = _header_errors(rows, header_at)
     if errors:
         raise NeedsFileError(errors)
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[header_at]]
     lines, seen = [], {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        line = parse_line(cells, la_code, number, errors)
+        line = parse_line(cells, la_code, number, errors, today)
         if line is None:
             continue
         key = (line.period, line.need_category, line.placement_type)
@@ -92,26 +146,27 @@ def read_needs_file(content: bytes, la_code: str) -> list[NeedLine]:
         seen.setdefault(key, number)
         lines.append(line)
     if not lines and not errors:
-        errors.append(CellError(2, None, "The file has no lines of figures"))
+        errors.append(CellError(header_at + 2, None, "The file has no lines of figures"))
     if errors:
         raise NeedsFileError(errors)
     return lines
 
 
-def _header_errors(rows: list[list[str]]) -> list[CellError]:
-    if not rows:
+def _header_errors(rows: list[list[str]], header_at: int) -> list[CellError]:
+    if not any(any(cell.strip() for cell in row) for row in rows):
         return [CellError(1, None, "The file is empty")]
-    if len(rows) > MAX_LINES + 1:
+    if len(rows) > MAX_LINES + 1 + header_at:
         return [CellError(MAX_LINES + 2, None, f"The file has more than {MAX_LINES:,} lines")]
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[header_at]]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
-        return [CellError(1, None, f"The header is missing column {', '.join(missing)}")]
+        message = f"The header is missing column {', '.join(missing)}"
+        return [CellError(header_at + 1, None, message)]
     return []
 
 
 def parse_line(
-    cells: dict[str, str], la_code: str, number: int, errors: list[CellError]
+    cells: dict[str, str], la_code: str, number: int, errors: list[CellError], today: date
 ) -> NeedLine | None:
     """One line of figures, or None after adding its problems to `errors`."""
     problems: list[CellError] = []
@@ -120,8 +175,8 @@ def parse_line(
         problems.append(CellError(number, column, message))
 
     period = cells.get("period", "")
-    if not is_financial_year(period):
-        fail("period", "Enter the period as a financial year, like 2025-26")
+    if problem := period_problem(period, today):
+        fail("period", problem)
     need = cells.get("need_category", "")
     if need not in Need._value2member_map_:
         fail("need_category", f"Enter a need category: one of {', '.join(Need)}")

@@ -13,6 +13,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from commissioning.auth import ownership
 from commissioning.extensions import db
 from commissioning.homes import VACANCY_CONFIRMED_FOR
 from commissioning.models import (
@@ -28,11 +29,13 @@ from commissioning.models import (
     User,
     VacancyUpdate,
     consortium_member,
+    la_adjacency,
     offer_child,
 )
 from commissioning.reference.geography import load_local_authorities
 from commissioning.reference.register import load_register_homes
 from commissioning.vocabulary import (
+    NeedsAnalysisStatus,
     OfferStatus,
     PostcodeAreaKind,
     ReferralStatus,
@@ -41,6 +44,7 @@ from commissioning.vocabulary import (
 from sufficiency.metrics.demand import CateringHome, NeedLine
 from sufficiency.metrics.geography import Geography
 from sufficiency.metrics.placements import DeclinedOffer, PlacementFact, SecureOrderWait
+from sufficiency.metrics.publication import Areas
 from sufficiency.metrics.supply import Register, SupplyHome, from_register
 from sufficiency.metrics.tables import ENGLAND, Area, Provenance, provenance_of
 from sufficiency.metrics.vocabulary import placement_type_of_home
@@ -59,8 +63,22 @@ def register_label(as_at: date) -> str:
 
 
 def geography() -> Geography:
-    """The authorities and regions, as loaded into the database from the shipped reference."""
-    return Geography.of(load_local_authorities())
+    """The authorities and regions from the shipped reference, with the adjacency loaded
+    into the database (commissioning.reference.geography.la_adjacency)."""
+    neighbours: dict[str, list[str]] = {}
+    for code, neighbour in db.session.execute(select(la_adjacency)):
+        neighbours.setdefault(code, []).append(neighbour)
+    return Geography.of(load_local_authorities(), neighbours)
+
+
+def publication_areas(places: Geography) -> Areas:
+    """Every area a page can be asked for (sufficiency.dashboards.resolve_area): England,
+    its regions, each consortium, and a consortium's overlap with a region or another
+    consortium (what a consortium's user sees when choosing one)."""
+    members = [consortium_members(consortium.id) for consortium in consortia()]
+    regions = [places.region_unit(code) for code in places.region_names]
+    overlaps = [mine & other for mine in members for other in (*regions, *members)]
+    return places.areas([*members, *overlaps])
 
 
 def consortium_members(consortium_id: int) -> frozenset[str]:
@@ -147,8 +165,16 @@ def vacancies_provenance() -> Provenance:
 
 def catering_homes() -> list[CateringHome]:
     """Open homes taking long-term placements, with the needs their statement caters for."""
+    # Columns, not ORM objects: every open home's statement, on each demand dashboard.
     rows = db.session.execute(
-        select(Home.la_code, Home.provision_type, Home.places, StatementOfPurpose)
+        select(
+            Home.la_code,
+            Home.provision_type,
+            Home.places,
+            StatementOfPurpose.needs,
+            StatementOfPurpose.solo_only,
+            StatementOfPurpose.is_synthetic,
+        )
         .join(StatementOfPurpose, StatementOfPurpose.home_urn == Home.urn)
         .where(
             Home.registration_status == RegistrationStatus.ACTIVE,
@@ -158,12 +184,10 @@ def catering_homes() -> list[CateringHome]:
     return [
         CateringHome(
             la_code=row.la_code,
-            placement_type=placement_type_of_home(
-                row.provision_type, row.places, row.StatementOfPurpose.solo_only
-            ),
+            placement_type=placement_type_of_home(row.provision_type, row.places, row.solo_only),
             places=row.places,
-            needs=frozenset(row.StatementOfPurpose.needs),
-            is_synthetic=row.StatementOfPurpose.is_synthetic,
+            needs=frozenset(row.needs),
+            is_synthetic=row.is_synthetic,
         )
         for row in rows
     ]
@@ -290,8 +314,13 @@ def declined_offers() -> list[DeclinedOffer]:
 
 
 def latest_needs_analyses(area: Area) -> list[NeedsAnalysis]:
-    """The newest needs analysis of each authority in the area, by authority name."""
-    newest = select(func.max(NeedsAnalysis.id)).group_by(NeedsAnalysis.la_code).scalar_subquery()
+    """The newest saved needs analysis of each authority in the area, by authority name."""
+    newest = (
+        select(func.max(NeedsAnalysis.id))
+        .where(NeedsAnalysis.status == NeedsAnalysisStatus.SAVED)
+        .group_by(NeedsAnalysis.la_code)
+        .scalar_subquery()
+    )
     statement = (
         select(NeedsAnalysis)
         .join(NeedsAnalysis.local_authority)
@@ -320,11 +349,36 @@ def need_lines(area: Area) -> list[NeedLine]:
 
 
 def latest_needs_analysis(la_code: str) -> NeedsAnalysis | None:
+    return next(iter(needs_history(la_code)), None)
+
+
+def needs_history(la_code: str) -> list[NeedsAnalysis]:
+    """Every saved version of an authority's needs analysis, newest first."""
+    return list(
+        db.session.scalars(
+            select(NeedsAnalysis)
+            .where(
+                NeedsAnalysis.la_code == la_code, NeedsAnalysis.status == NeedsAnalysisStatus.SAVED
+            )
+            .order_by(NeedsAnalysis.id.desc())
+        )
+    )
+
+
+@ownership.rule("needs_analysis_author")
+def authored_pending_analysis(user: User, args: dict) -> bool:
+    """A needs analysis waiting to be confirmed is its author's alone."""
+    return pending_needs_analysis(args["analysis_id"], user) is not None
+
+
+def pending_needs_analysis(analysis_id: int, user: User) -> NeedsAnalysis | None:
+    """A version waiting for its author to confirm it: only that author may see it."""
     return db.session.scalar(
-        select(NeedsAnalysis)
-        .where(NeedsAnalysis.la_code == la_code)
-        .order_by(NeedsAnalysis.id.desc())
-        .limit(1)
+        select(NeedsAnalysis).where(
+            NeedsAnalysis.id == analysis_id,
+            NeedsAnalysis.created_by_id == user.id,
+            NeedsAnalysis.status == NeedsAnalysisStatus.PENDING,
+        )
     )
 
 

@@ -1,6 +1,9 @@
 """Whose records a user may reach: each rule takes the user and the URL's arguments and says
 whether the record named there is theirs to reach. Routes name a rule in `@allow(owns=...)`;
-tests/integration/test_route_permissions.py tries every rule with another tenant's ids."""
+tests/integration/test_route_permissions.py tries every rule with another tenant's ids.
+
+The rules about the web of record are here; a feature with records of its own registers its
+rule with `@rule("name")` (auth knows no feature)."""
 
 from sqlalchemy import Select, select
 
@@ -88,3 +91,13 @@ RULES = {
     "offer_to_provider": offer_to_provider,
     "consortium_batch": consortium_batch,
 }
+
+
+def rule(name: str):
+    """Register a feature's ownership rule under a name routes can declare."""
+
+    def register(check):
+        RULES[name] = check
+        return check
+
+    return register

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from statistics import mean, median
 
-# DfE statistics practice: a count of 1 to 4 children is shown as "<5", because a small
-# number can identify a child. A zero names no one and is shown.
-SUPPRESSED = "<5"
-# A share, average or median that would let a suppressed count be worked out back.
-WITHHELD = "c"
+# DfE statistics practice: a count of 1 to 4 children is not shown, because a small number
+# can identify a child, nor any figure it could be worked out from; each shows as "c", as in
+# DfE's own tables (sufficiency.metrics.disclosure says why one mark for all). A zero names no
+# one and is shown.
+HIDDEN = "c"
 SMALLEST_SHOWN = 5
 
 Cell = int | float | str | None
@@ -101,29 +101,13 @@ class Area:
 ENGLAND = Area("England")
 
 
-def children(count: int) -> int | str:
-    """A count of children, suppressed below 5 (but 0 is shown)."""
-    return SUPPRESSED if 0 < count < SMALLEST_SHOWN else count
-
-
-def share(part: int, whole: int) -> float | str | None:
-    """part/whole as a percentage, withheld when either part or the rest is suppressed
-    (otherwise the small count could be worked out from the share and the total)."""
-    if whole == 0:
-        return None
-    rest = whole - part
-    if 0 < part < SMALLEST_SHOWN or 0 < rest < SMALLEST_SHOWN:
-        return WITHHELD
-    return round(100 * part / whole, 1)
-
-
 def average_of_children(values: Iterable[float], how=median) -> float | str | None:
     """An average over children, withheld below 5 children (a mean of one is that child's)."""
     values = list(values)
     if not values:
         return None
     if len(values) < SMALLEST_SHOWN:
-        return WITHHELD
+        return HIDDEN
     return round(how(values))
 
 
@@ -131,11 +115,12 @@ def mean_of_children(values: Iterable[float]) -> float | str | None:
     return average_of_children(values, how=mean)
 
 
-def is_suppressed(cell: Cell) -> bool:
-    return cell in (SUPPRESSED, WITHHELD)
+def is_hidden(cell: Cell) -> bool:
+    return cell == HIDDEN
 
 
 SUPPRESSION_NOTE = (
-    f"{SUPPRESSED}: fewer than 5 children. {WITHHELD}: not shown, because it would reveal "
-    "a number of children under 5."
+    f"{HIDDEN}: not shown to protect children's privacy: fewer than 5 children, or a figure "
+    "from which a number under 5 could be worked out, as in DfE's statistics. Averages over "
+    "fewer than 5 children are not shown either."
 )

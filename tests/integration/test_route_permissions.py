@@ -4,10 +4,13 @@ and whose records may be reached (another tenant's ids are "not found", GET and 
 import pytest
 from sqlalchemy import select
 
+from commissioning.auth import ownership
 from commissioning.auth.access import Access, declared_access
 from commissioning.extensions import db
 from commissioning.models import BatchRun, Consortium, Home, Offer, Referral, User
 from commissioning.vocabulary import BatchStatus, Role
+from sufficiency.models import NeedsAnalysis
+from sufficiency.views import plotly_bundle_url
 from tests.integration.conftest import csrf_token, demo_provider_homes, sign_in
 from tests.integration.journeys import terms
 
@@ -40,8 +43,9 @@ def test_only_the_expected_routes_are_public(app):
     assert public == PUBLIC_ENDPOINTS
 
 
-def _tenant(commissioner: User, urn: str, reference: str) -> dict:
-    """Route arguments naming one tenant's records: a home, a referral, an offer, a run."""
+def _tenant(commissioner: User, analyst: User, urn: str, reference: str) -> dict:
+    """Route arguments naming one tenant's records: a home, a referral, an offer, a run, and a
+    needs analysis its analyst has yet to confirm."""
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     offer = Offer(
         children=[referral],
@@ -58,9 +62,15 @@ def _tenant(commissioner: User, urn: str, reference: str) -> dict:
         time_limit=1,
         instance={"homes": [], "referrals": [], "adjacency": {}},
     )
-    db.session.add_all([offer, run])
+    pending = NeedsAnalysis(
+        la_code=analyst.la_code, created_by=analyst, source="upload", status="pending"
+    )
+    db.session.add_all([offer, run, pending])
     db.session.flush()
     return {
+        "la_code": analyst.la_code,
+        "analysis_id": pending.id,
+        "digest": plotly_bundle_url().split(".")[1],
         "urn": urn,
         "reference": reference,
         "member": reference,
@@ -80,6 +90,7 @@ def samples(app):
     own_urn = demo_provider_homes(app)[0]
     with app.app_context():
         commissioner = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER))
+        analyst = db.session.scalar(select(User).where(User.role == Role.ANALYST))
         own = db.session.scalar(
             select(Referral.reference)
             .where(Referral.placing_la_code == commissioner.la_code)
@@ -106,10 +117,16 @@ def samples(app):
         foreign_urn = db.session.scalar(
             select(Home.urn).where(Home.provider_id != db.session.get(Home, own_urn).provider_id)
         )
-        tenants = {
-            "own": _tenant(commissioner, own_urn, own),
-            "foreign": _tenant(stranger, foreign_urn, foreign.reference),
-        }
+        stranger_analyst = User(
+            email="analyst@elsewhere.example", role=Role.ANALYST, la_code=stranger_la
+        )
+        stranger_analyst.set_password("stranger-password-2")
+        db.session.add(stranger_analyst)
+        with app.test_request_context():
+            tenants = {
+                "own": _tenant(commissioner, analyst, own_urn, own),
+                "foreign": _tenant(stranger, stranger_analyst, foreign_urn, foreign.reference),
+            }
         db.session.commit()
         return tenants
 
@@ -146,6 +163,17 @@ def _may(role: Role, lead: bool, access: Access) -> bool:
     return role in access.roles and (lead or not access.lead)
 
 
+def _owns(app, role: Role, access: Access, arguments: dict) -> bool:
+    """Whether the demo account of the role passes the route's ownership rule, if any (the
+    demo tenant's records are its own, but a needs analysis waiting to be confirmed is its
+    author's alone)."""
+    if access.owns is None:
+        return True
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == f"{role}@demo.hearth.example"))
+        return ownership.RULES[access.owns](user, arguments)
+
+
 @pytest.mark.parametrize(
     "role, lead",
     [(Role.COMMISSIONER, True), (Role.PROVIDER, False), (Role.ANALYST, False), (Role.ADMIN, False)],
@@ -156,10 +184,12 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(app, client, sample
         if method != "GET":
             continue
         with client.get(url) as response:
-            if _may(role, lead, access):
+            if not _may(role, lead, access):
+                assert response.status_code == 403, url
+            elif _owns(app, role, access, samples["own"]):
                 assert _opens(response), (url, response.status_code)
             else:
-                assert response.status_code == 403, url
+                assert response.status_code == 404, url
 
 
 def test_a_commissioner_who_is_not_a_lead_is_refused_every_batch_route(app, client, samples):
@@ -183,7 +213,7 @@ def test_a_commissioner_who_is_not_a_lead_is_refused_every_batch_route(app, clie
             db.session.commit()
 
 
-@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.PROVIDER])
+@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.PROVIDER, Role.ANALYST])
 def test_another_tenants_records_are_not_found(app, client, samples, role):
     """Every route that reaches a record names an ownership rule; with another tenant's ids
     each answers 404 and changes nothing, whatever the method."""

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from commissioning.reference.geography import load_local_authorities
+from commissioning.reference.geography import la_adjacency, load_local_authorities
 from commissioning.reference.register import load_register_homes
 from sufficiency.metrics import supply
 from sufficiency.metrics.geography import Geography
@@ -65,11 +65,22 @@ def test_england_breaks_down_by_region_and_a_region_by_authority():
     regions = supply.by_area(previous, current, ENGLAND, places())
     assert regions.headings[0] == "Region"
     assert len(regions.rows) == 9
-    north_west = places().regions_around(Area("Manchester", frozenset({"E08000003"})))
+    north_west = Area("North West", places().region_unit("E12000002"))
     authorities = supply.by_area(previous, current, north_west, places())
     assert authorities.headings[0] == "Local authority"
     assert "Manchester" in authorities.column("Local authority")
-    assert north_west.name == "North West"
+
+
+def test_near_an_authority_means_it_and_the_authorities_sharing_its_boundary():
+    geography = Geography.of(load_local_authorities(), la_adjacency())
+    manchester = Area("Manchester", frozenset({"E08000003"}))
+    near = geography.near(manchester)
+    names = {geography.la_names[code] for code in near.la_codes}
+    assert {"Manchester", "Salford", "Trafford", "Stockport", "Tameside", "Oldham"} <= names
+    assert "Liverpool" not in names
+    assert near.name == "Manchester and the authorities next to it"
+    consortium = Area("Ours", frozenset({"E08000003", "E08000006"}))
+    assert geography.near(consortium) is consortium
 
 
 def test_vacancies_count_only_confirmed_ones_as_confirmed():
